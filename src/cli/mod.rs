@@ -1,0 +1,435 @@
+//! Argument parsing and dispatch for the `motcua` CLI. Each subcommand is a thin call into [`motcua::Desk`];
+//! output formats (text and the documented `--json`) live in [`json`] and [`text`].
+
+mod json;
+mod text;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use motcua::calendar::{ProcessingTime, WorkingCalendar};
+use motcua::dossier::{Applicant, ApplicantKind, Channel, NewDossier, ResultReturn, Status};
+use motcua::store::DossierFilter;
+use motcua::{Desk, DeskError};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "motcua",
+    version,
+    about = "MotCua Desk: hồ sơ một cửa — dòng lệnh"
+)]
+struct Cli {
+    /// Data directory (default: $MOTCUA_DATA_DIR, else the platform data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Who is acting, for the audit log (default: $MOTCUA_ACTOR, else $USER).
+    #[arg(long, global = true)]
+    actor: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Procedure catalogue.
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
+    /// Dossiers.
+    #[command(subcommand)]
+    Dossier(DossierCmd),
+    /// Working-day calendar.
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+    /// Audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Data store.
+    #[command(subcommand)]
+    Store(StoreCmd),
+    /// Office settings (agency.code, agency.name, …).
+    #[command(subcommand)]
+    Config(ConfigCmd),
+}
+
+#[derive(Subcommand)]
+enum CatalogCmd {
+    /// Import (add or update by code) procedures from a JSON or CSV file.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List procedures.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DossierCmd {
+    /// Open a new dossier; prints its code.
+    New(NewArgs),
+    /// List dossiers, newest first.
+    List {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one dossier.
+    Show {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a dossier to another status (e.g. `ready`, `received`, or a national code 1–10).
+    Status { code: String, status: String },
+}
+
+#[derive(Args)]
+struct NewArgs {
+    #[arg(long)]
+    procedure: String,
+    #[arg(long)]
+    applicant_name: String,
+    #[arg(long)]
+    citizen_id: String,
+    /// Date of birth: YYYY-MM-DD or dd/MM/yyyy.
+    #[arg(long)]
+    birth_date: Option<String>,
+    #[arg(long, default_value = "")]
+    phone: String,
+    #[arg(long, default_value = "")]
+    address: String,
+    #[arg(long, default_value = "")]
+    email: String,
+    #[arg(long, value_enum, default_value_t = KindArg::Citizen)]
+    kind: KindArg,
+    #[arg(long, value_enum, default_value_t = ChannelArg::Counter)]
+    channel: ChannelArg,
+    #[arg(long = "return", value_enum, default_value_t = ReturnArg::Counter)]
+    result_return: ReturnArg,
+    /// Time received, local Vietnam time "YYYY-MM-DD HH:MM" (default: now).
+    #[arg(long)]
+    received_at: Option<String>,
+    #[arg(long, default_value = "")]
+    notes: String,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Citizen,
+    Business,
+    Agency,
+    Organisation,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ChannelArg {
+    Counter,
+    Online,
+    Postal,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReturnArg {
+    Counter,
+    Post,
+}
+
+#[derive(Subcommand)]
+enum CalendarCmd {
+    /// When a dossier received at --from is due.
+    Due {
+        /// "YYYY-MM-DD HH:MM", local Vietnam time.
+        #[arg(long)]
+        from: String,
+        /// Working days allowed.
+        #[arg(
+            long,
+            conflicts_with = "same_day",
+            required_unless_present = "same_day"
+        )]
+        days: Option<u32>,
+        /// A "same day" procedure.
+        #[arg(long)]
+        same_day: bool,
+        /// With --same-day: received after this hour moves to the next working day.
+        #[arg(long, default_value = "15:00")]
+        cutoff: String,
+        /// An extra overrides file (the office's decisions), on top of the shipped ones.
+        #[arg(long, value_name = "FILE")]
+        overrides: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check the hash chain: exit 1 if an entry was changed or deleted.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreCmd {
+    /// Check that every stored file exists and matches its hash: exit 1 if not.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    Get { key: String },
+    Set { key: String, value: String },
+}
+
+/// A CLI failure: a core error (with its stable code) or a usage problem found here.
+enum Failure {
+    Desk(DeskError),
+    Usage(String),
+}
+
+impl From<DeskError> for Failure {
+    fn from(e: DeskError) -> Self {
+        Failure::Desk(e)
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(Failure::Desk(e)) => {
+            eprintln!("lỗi [{}]: {e}", e.code().as_str());
+            ExitCode::from(2)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("lỗi [usage]: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn actor(cli_actor: Option<String>) -> String {
+    cli_actor
+        .or_else(|| std::env::var("MOTCUA_ACTOR").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| "cli".to_owned())
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
+    let actor = actor(cli.actor);
+    if let Command::Calendar(CalendarCmd::Due {
+        from,
+        days,
+        same_day,
+        cutoff,
+        overrides,
+        json,
+    }) = &cli.command
+    {
+        // Pure computation: no data directory needed.
+        let from = parse_date_time(from)?;
+        let time = if *same_day {
+            let cutoff = NaiveTime::parse_from_str(cutoff, "%H:%M")
+                .map_err(|_| Failure::Usage(format!("giờ chốt {cutoff:?} phải có dạng HH:MM")))?;
+            ProcessingTime::SameDay { cutoff }
+        } else {
+            ProcessingTime::WorkingDays {
+                days: days.unwrap_or(0),
+            }
+        };
+        let mut calendar =
+            WorkingCalendar::vietnam_with_shipped_overrides().map_err(DeskError::from)?;
+        if let Some(file) = overrides {
+            calendar = calendar
+                .with_overrides(WorkingCalendar::load_overrides(file).map_err(DeskError::from)?);
+        }
+        let due = calendar.due_at(from, time);
+        if *json {
+            println!("{}", json::due(from, due));
+        } else {
+            println!("{}", due.format("%Y-%m-%d %H:%M"));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let desk = match &cli.data_dir {
+        Some(dir) => Desk::open(dir)?,
+        None => Desk::open_default()?,
+    };
+    match cli.command {
+        Command::Catalog(CatalogCmd::Import { file, json }) => {
+            let report = desk.import_catalog(&file, &actor)?;
+            if json {
+                println!("{}", json::pretty(&report));
+            } else {
+                println!(
+                    "Đã nhập {}: {} thêm mới, {} cập nhật, {} không đổi",
+                    file.display(),
+                    report.added.len(),
+                    report.updated.len(),
+                    report.unchanged.len()
+                );
+            }
+        }
+        Command::Catalog(CatalogCmd::List { json }) => {
+            let procedures = desk.procedures()?;
+            if json {
+                println!("{}", json::procedures(&procedures));
+            } else {
+                text::procedures(&procedures);
+            }
+        }
+        Command::Dossier(DossierCmd::New(args)) => {
+            let json = args.json;
+            let dossier = desk.create_dossier(new_dossier(args)?, &actor)?;
+            if json {
+                println!("{}", json::dossier(&dossier));
+            } else {
+                println!("{}", dossier.code);
+            }
+        }
+        Command::Dossier(DossierCmd::List {
+            status,
+            search,
+            json,
+        }) => {
+            let status = status.map(|s| parse_status(&s)).transpose()?;
+            let dossiers = desk.find_dossiers(&DossierFilter {
+                status,
+                text: search,
+            })?;
+            if json {
+                println!("{}", json::dossiers(&dossiers));
+            } else {
+                text::dossiers(&dossiers);
+            }
+        }
+        Command::Dossier(DossierCmd::Show { code, json }) => {
+            let dossier = desk.dossier(&code)?;
+            if json {
+                println!("{}", json::dossier(&dossier));
+            } else {
+                text::dossier(&dossier);
+            }
+        }
+        Command::Dossier(DossierCmd::Status { code, status }) => {
+            let dossier = desk.set_dossier_status(&code, parse_status(&status)?, &actor)?;
+            println!("{}: {}", dossier.code, dossier.status.label_vi());
+        }
+        Command::Audit(AuditCmd::Verify { json }) => {
+            let report = desk.verify_audit()?;
+            if json {
+                println!("{}", json::pretty(&report));
+            } else {
+                text::audit(&report);
+            }
+            if !report.is_intact() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Store(StoreCmd::Check { json }) => {
+            let (checked, problems) = desk.check_store()?;
+            if json {
+                println!(
+                    "{}",
+                    json::pretty(&serde_json::json!({ "checked": checked, "problems": problems }))
+                );
+            } else {
+                text::store_check(checked, &problems);
+            }
+            if !problems.is_empty() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Config(ConfigCmd::Get { key }) => match desk.setting(&key)? {
+            Some(value) => println!("{value}"),
+            None => return Err(Failure::Usage(format!("chưa đặt {key}"))),
+        },
+        Command::Config(ConfigCmd::Set { key, value }) => desk.set_setting(&key, &value, &actor)?,
+        Command::Calendar(_) => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new_dossier(a: NewArgs) -> Result<NewDossier, Failure> {
+    let date_of_birth = a.birth_date.as_deref().map(parse_date).transpose()?;
+    let received_at = a.received_at.as_deref().map(parse_date_time).transpose()?;
+    Ok(NewDossier {
+        procedure_code: a.procedure,
+        applicant: Applicant {
+            full_name: a.applicant_name,
+            citizen_id: a.citizen_id,
+            date_of_birth,
+            phone: a.phone,
+            address: a.address,
+            email: a.email,
+            kind: match a.kind {
+                KindArg::Citizen => ApplicantKind::Citizen,
+                KindArg::Business => ApplicantKind::Business,
+                KindArg::Agency => ApplicantKind::Agency,
+                KindArg::Organisation => ApplicantKind::Organisation,
+            },
+        },
+        channel: match a.channel {
+            ChannelArg::Counter => Channel::Counter,
+            ChannelArg::Online => Channel::Online,
+            ChannelArg::Postal => Channel::Postal,
+        },
+        result_return: match a.result_return {
+            ReturnArg::Counter => ResultReturn::Counter,
+            ReturnArg::Post => ResultReturn::Post,
+        },
+        received_at,
+        notes: a.notes,
+    })
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y"))
+        .map_err(|_| {
+            Failure::Usage(format!(
+                "ngày {text:?} phải có dạng YYYY-MM-DD hoặc dd/MM/yyyy"
+            ))
+        })
+}
+
+fn parse_date_time(text: &str) -> Result<NaiveDateTime, Failure> {
+    let t = text.trim();
+    [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    .ok_or_else(|| {
+        Failure::Usage(format!(
+            "thời điểm {text:?} phải có dạng \"YYYY-MM-DD HH:MM\""
+        ))
+    })
+}
+
+fn parse_status(text: &str) -> Result<Status, Failure> {
+    let t = text.trim();
+    t.parse::<u8>()
+        .ok()
+        .and_then(Status::from_national_code)
+        .or_else(|| Status::parse(t))
+        .ok_or_else(|| Failure::Usage(format!("trạng thái {text:?} không tồn tại")))
+}

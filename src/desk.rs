@@ -1,0 +1,324 @@
+//! The application service: the one API the CLI and the desktop shell call.
+//!
+//! `Desk` ties the store, the catalogue and the calendar together (computing due dates, checking procedures
+//! exist, validating input before it reaches SQLite) and gives every failure a stable [`ErrorCode`], which the
+//! UI maps to Vietnamese or English text. It is `Send + Sync`: the store sits behind a mutex, which is cheap at
+//! counter scale (one clerk, a handful of writes a minute).
+
+use crate::calendar::{CalendarError, WorkingCalendar};
+use crate::catalog::{self, CatalogError, Procedure};
+use crate::dossier::{AgencyId, CodeError, Dossier, DossierError, NewDossier, Status};
+use crate::store::{AuditReport, BlobProblem, DossierFilter, Store, StoreError};
+use chrono::{FixedOffset, NaiveDateTime, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+pub use crate::store::ImportReport;
+
+/// Setting key for the agency identifier that prefixes dossier codes.
+pub const AGENCY_CODE: &str = "agency.code";
+/// The office's own calendar decisions (compensatory days off, swapped Saturdays), beside the database.
+pub const OFFICE_CALENDAR_FILE: &str = "calendar-overrides.json";
+/// Used until the office sets its own (`motcua config set agency.code …`); the sample agency of the docs.
+pub const DEMO_AGENCY_CODE: &str = "000.00.06.H56";
+
+/// The stable, closed set of error codes shown to users (the UI's i18n tables are keyed by these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    RequiredField,
+    InvalidCitizenId,
+    InvalidPhone,
+    InvalidEmail,
+    BirthInFuture,
+    IllegalTransition,
+    UnknownProcedure,
+    DossierNotFound,
+    InvalidAgencyCode,
+    DailySequenceExhausted,
+    CatalogInvalid,
+    CalendarInvalid,
+    FileUnreadable,
+    DataDirReadOnly,
+    DiskFull,
+    DatabaseTooNew,
+    DatabaseCorrupt,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 18] = [
+        ErrorCode::RequiredField,
+        ErrorCode::InvalidCitizenId,
+        ErrorCode::InvalidPhone,
+        ErrorCode::InvalidEmail,
+        ErrorCode::BirthInFuture,
+        ErrorCode::IllegalTransition,
+        ErrorCode::UnknownProcedure,
+        ErrorCode::DossierNotFound,
+        ErrorCode::InvalidAgencyCode,
+        ErrorCode::DailySequenceExhausted,
+        ErrorCode::CatalogInvalid,
+        ErrorCode::CalendarInvalid,
+        ErrorCode::FileUnreadable,
+        ErrorCode::DataDirReadOnly,
+        ErrorCode::DiskFull,
+        ErrorCode::DatabaseTooNew,
+        ErrorCode::DatabaseCorrupt,
+        ErrorCode::Internal,
+    ];
+
+    /// The wire name, e.g. `invalid_citizen_id`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::RequiredField => "required_field",
+            ErrorCode::InvalidCitizenId => "invalid_citizen_id",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::BirthInFuture => "birth_in_future",
+            ErrorCode::IllegalTransition => "illegal_transition",
+            ErrorCode::UnknownProcedure => "unknown_procedure",
+            ErrorCode::DossierNotFound => "dossier_not_found",
+            ErrorCode::InvalidAgencyCode => "invalid_agency_code",
+            ErrorCode::DailySequenceExhausted => "daily_sequence_exhausted",
+            ErrorCode::CatalogInvalid => "catalog_invalid",
+            ErrorCode::CalendarInvalid => "calendar_invalid",
+            ErrorCode::FileUnreadable => "file_unreadable",
+            ErrorCode::DataDirReadOnly => "data_dir_read_only",
+            ErrorCode::DiskFull => "disk_full",
+            ErrorCode::DatabaseTooNew => "database_too_new",
+            ErrorCode::DatabaseCorrupt => "database_corrupt",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// Any failure of a [`Desk`] call; the message is Vietnamese and names the file or value involved.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeskError {
+    #[error(transparent)]
+    Dossier(#[from] DossierError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Code(#[from] CodeError),
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error("không tìm thấy thủ tục có mã {0:?} trong danh mục")]
+    UnknownProcedure(String),
+}
+
+impl DeskError {
+    /// The stable code the UI translates.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            DeskError::Dossier(e) => match e {
+                DossierError::Required { .. } => ErrorCode::RequiredField,
+                DossierError::CitizenId(_) => ErrorCode::InvalidCitizenId,
+                DossierError::Phone(_) => ErrorCode::InvalidPhone,
+                DossierError::Email(_) => ErrorCode::InvalidEmail,
+                DossierError::BirthInFuture(_) => ErrorCode::BirthInFuture,
+                DossierError::Transition(_) => ErrorCode::IllegalTransition,
+            },
+            DeskError::Store(e) => match e {
+                StoreError::ReadOnly { .. } | StoreError::CreateDir { .. } => {
+                    ErrorCode::DataDirReadOnly
+                }
+                StoreError::DiskFull { .. } => ErrorCode::DiskFull,
+                StoreError::NewerSchema { .. } => ErrorCode::DatabaseTooNew,
+                StoreError::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
+                StoreError::NotFound {
+                    what: "hồ sơ", ..
+                } => ErrorCode::DossierNotFound,
+                StoreError::NotFound { .. } => ErrorCode::UnknownProcedure,
+                StoreError::Transition(_) => ErrorCode::IllegalTransition,
+                StoreError::Code(CodeError::SequenceExhausted) => ErrorCode::DailySequenceExhausted,
+                StoreError::Code(_) => ErrorCode::InvalidAgencyCode,
+                _ => ErrorCode::Internal,
+            },
+            DeskError::Catalog(e) => match e {
+                CatalogError::Read { .. } => ErrorCode::FileUnreadable,
+                _ => ErrorCode::CatalogInvalid,
+            },
+            DeskError::Code(CodeError::SequenceExhausted) => ErrorCode::DailySequenceExhausted,
+            DeskError::Code(_) => ErrorCode::InvalidAgencyCode,
+            DeskError::Calendar(_) => ErrorCode::CalendarInvalid,
+            DeskError::UnknownProcedure(_) => ErrorCode::UnknownProcedure,
+        }
+    }
+}
+
+/// The data directory: `$MOTCUA_DATA_DIR` if set, else the platform's per-user data folder
+/// (`~/.local/share/motcua-desk` on Linux, `%APPDATA%\MotCua\Desk\data` on Windows).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MOTCUA_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("vn", "MotCua", "Desk")
+        .map(|d| d.data_dir().to_owned())
+        .unwrap_or_else(|| PathBuf::from(".motcua-data"))
+}
+
+/// Current local time in Vietnam (UTC+7, no daylight saving), whatever the machine's time zone.
+pub fn vietnam_now() -> NaiveDateTime {
+    let offset = FixedOffset::east_opt(7 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
+    Utc::now().with_timezone(&offset).naive_local()
+}
+
+/// The application service.
+pub struct Desk {
+    store: Mutex<Store>,
+    calendar: WorkingCalendar,
+}
+
+impl Desk {
+    /// Opens the store in `data_dir` (created if missing). The calendar is the statutory one with the
+    /// government decisions shipped with this build, plus the office's own file when there is one.
+    pub fn open(data_dir: &Path) -> Result<Desk, DeskError> {
+        let store = Store::open(data_dir)?;
+        let mut calendar = WorkingCalendar::vietnam_with_shipped_overrides()?;
+        let office_file = data_dir.join(OFFICE_CALENDAR_FILE);
+        if office_file.exists() {
+            calendar = calendar.with_overrides(WorkingCalendar::load_overrides(&office_file)?);
+        }
+        Ok(Desk {
+            store: Mutex::new(store),
+            calendar,
+        })
+    }
+
+    /// Opens the store in [`default_data_dir`].
+    pub fn open_default() -> Result<Desk, DeskError> {
+        Desk::open(&default_data_dir())
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll back), so a
+        // poisoned lock is safe to reuse.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The working-day calendar in force.
+    pub fn calendar(&self) -> &WorkingCalendar {
+        &self.calendar
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.store().dir().to_owned()
+    }
+
+    /// The procedures in the catalogue, by code.
+    pub fn procedures(&self) -> Result<Vec<Procedure>, DeskError> {
+        Ok(self.store().procedures()?)
+    }
+
+    /// Parses a JSON or CSV catalogue file and upserts it (never deleting).
+    pub fn import_catalog(&self, path: &Path, actor: &str) -> Result<ImportReport, DeskError> {
+        let procedures = catalog::load_file(path)?;
+        Ok(self.store().import_procedures(&procedures, actor)?)
+    }
+
+    /// All dossiers, newest first.
+    pub fn dossiers(&self) -> Result<Vec<Dossier>, DeskError> {
+        Ok(self.store().dossiers(&DossierFilter::default())?)
+    }
+
+    /// Dossiers matching `filter`.
+    pub fn find_dossiers(&self, filter: &DossierFilter) -> Result<Vec<Dossier>, DeskError> {
+        Ok(self.store().dossiers(filter)?)
+    }
+
+    /// One dossier by code.
+    pub fn dossier(&self, code: &str) -> Result<Dossier, DeskError> {
+        Ok(self.store().dossier(code.trim())?)
+    }
+
+    /// The office's agency identifier (prefix of dossier codes).
+    pub fn agency(&self) -> Result<AgencyId, DeskError> {
+        let code = self
+            .store()
+            .setting(AGENCY_CODE)?
+            .unwrap_or_else(|| DEMO_AGENCY_CODE.to_owned());
+        Ok(AgencyId::parse(&code)?)
+    }
+
+    /// Validates the clerk's input, computes the due date and stores the dossier with its new code.
+    pub fn create_dossier(&self, new: NewDossier, actor: &str) -> Result<Dossier, DeskError> {
+        let now = vietnam_now();
+        let valid = new.validate(now.date())?;
+        let agency = self.agency()?;
+        let mut store = self.store();
+        let procedure = match store.procedure(&valid.procedure_code) {
+            Ok(p) => p,
+            Err(StoreError::NotFound { .. }) => {
+                return Err(DeskError::UnknownProcedure(valid.procedure_code));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let received_at = valid.received_at.unwrap_or(now);
+        let due_at = self.calendar.due_at(received_at, procedure.processing_time);
+        Ok(store.create_dossier(&valid, &procedure, &agency, received_at, due_at, actor)?)
+    }
+
+    /// Moves a dossier through its lifecycle.
+    pub fn set_dossier_status(
+        &self,
+        code: &str,
+        to: Status,
+        actor: &str,
+    ) -> Result<Dossier, DeskError> {
+        Ok(self.store().set_dossier_status(code, to, actor)?)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, DeskError> {
+        Ok(self.store().setting(key)?)
+    }
+
+    /// Sets an office setting; the agency code is validated first.
+    pub fn set_setting(&self, key: &str, value: &str, actor: &str) -> Result<(), DeskError> {
+        if key == AGENCY_CODE {
+            AgencyId::parse(value)?;
+        }
+        Ok(self.store().set_setting(key, value, actor)?)
+    }
+
+    /// Checks the audit log's hash chain.
+    pub fn verify_audit(&self) -> Result<AuditReport, DeskError> {
+        Ok(self.store().verify_audit()?)
+    }
+
+    /// Checks every blob: returns how many were checked and the problems found.
+    pub fn check_store(&self) -> Result<(usize, Vec<BlobProblem>), DeskError> {
+        Ok(self.store().check_blobs()?)
+    }
+
+    /// Runs `f` with the store locked, for operations the facade does not wrap yet.
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        f(&mut self.store())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_unique_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "{name} twice");
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(name.to_owned())
+            );
+        }
+    }
+}

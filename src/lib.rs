@@ -1,0 +1,17 @@
+//! MotCua Desk core: everything a one-stop reception counter does, without any user interface.
+//!
+//! The desktop shell (`src-tauri/`) and the `motcua` CLI are thin adapters over this crate. Start at [`Desk`],
+//! the application service both of them call; each domain noun has its own module:
+//! [`dossier`] (model and lifecycle), [`catalog`] (procedures), [`calendar`] (working days), [`store`]
+//! (SQLite and blobs). See ARCHITECTURE.md for the code map and invariants.
+
+#![forbid(unsafe_code)]
+
+pub mod atomic;
+pub mod calendar;
+pub mod catalog;
+mod desk;
+pub mod dossier;
+pub mod store;
+
+pub use desk::{Desk, DeskError, ErrorCode, default_data_dir};

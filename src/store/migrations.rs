@@ -1,0 +1,94 @@
+//! Versioned schema migrations, applied in order when the store opens.
+//!
+//! `PRAGMA user_version` records how many have run. A database written by a newer MotCua (a higher version than
+//! [`MIGRATIONS`] knows) is refused rather than guessed at: migrating down could lose data.
+
+/// Each entry is one schema version; never edit a shipped entry, append a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the walking skeleton.
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE procedures (
+        code       TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        data       TEXT NOT NULL,          -- catalog::Procedure as JSON
+        updated_at TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE blobs (
+        sha256     TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+        size       INTEGER NOT NULL,
+        media_type TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE code_sequences (
+        agency TEXT NOT NULL,
+        day    TEXT NOT NULL,              -- yyMMdd
+        last   INTEGER NOT NULL,
+        PRIMARY KEY (agency, day)
+    ) STRICT;
+
+    CREATE TABLE dossiers (
+        id             TEXT PRIMARY KEY,
+        code           TEXT NOT NULL UNIQUE,
+        agency         TEXT NOT NULL,
+        procedure_code TEXT NOT NULL REFERENCES procedures(code) ON DELETE RESTRICT,
+        procedure_name TEXT NOT NULL,
+        applicant      TEXT NOT NULL,      -- dossier::Applicant as JSON
+        applicant_name TEXT NOT NULL,
+        citizen_id     TEXT NOT NULL,
+        channel        TEXT NOT NULL,
+        result_return  TEXT NOT NULL,
+        received_at    TEXT NOT NULL,      -- local Vietnam time, 'YYYY-MM-DD HH:MM:SS'
+        due_at         TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        fees           TEXT NOT NULL,      -- Vec<catalog::Fee> as JSON
+        notes          TEXT NOT NULL,
+        created_by     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX dossiers_received ON dossiers(received_at);
+    CREATE INDEX dossiers_status ON dossiers(status);
+
+    CREATE TABLE dossier_documents (
+        dossier_id       TEXT NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+        ordinal          INTEGER NOT NULL,
+        code             TEXT NOT NULL,
+        name             TEXT NOT NULL,
+        mandatory        INTEGER NOT NULL,
+        originals        INTEGER NOT NULL,
+        certified_copies INTEGER NOT NULL,
+        photocopies      INTEGER NOT NULL,
+        pdf_sha256       TEXT REFERENCES blobs(sha256),
+        PRIMARY KEY (dossier_id, code)
+    ) STRICT;
+
+    CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,           -- UTC RFC 3339
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        entity    TEXT NOT NULL,
+        before    TEXT,                    -- JSON or NULL
+        after     TEXT,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    ) STRICT;
+    -- The chain's head, updated with every append, so deleting the newest entries is detected too.
+    CREATE TABLE audit_head (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        count INTEGER NOT NULL,
+        hash  TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO audit_head (id, count, hash) VALUES (1, 0, '');
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    "#,
+];
