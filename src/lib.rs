@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod catalog;
 mod desk;
 pub mod dossier;
+pub mod sign;
 pub mod store;
 
 pub use desk::{Desk, DeskError, ErrorCode, default_data_dir};

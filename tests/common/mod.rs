@@ -1,5 +1,8 @@
 //! Shared helpers for the core's integration tests: a fresh store in a temp folder and a known procedure.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
+
+pub mod signing;
+pub use signing::*;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use motcua::calendar::ProcessingTime;
