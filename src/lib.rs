@@ -9,9 +9,11 @@
 
 pub mod atomic;
 pub mod calendar;
+pub mod capture;
 pub mod catalog;
 mod desk;
 pub mod dossier;
+pub mod pdf;
 pub mod sign;
 pub mod store;
 

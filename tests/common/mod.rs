@@ -1,7 +1,9 @@
 //! Shared helpers for the core's integration tests: a fresh store in a temp folder and a known procedure.
 #![allow(dead_code, unused_imports)]
 
+pub mod capture;
 pub mod signing;
+pub use capture::*;
 pub use signing::*;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
