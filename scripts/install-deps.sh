@@ -41,7 +41,7 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || die "Node.js $node_major is too old: the UI's build tools need Node.js 20 or newer"
 
 export PATH="$HOME/.cargo/bin:$PATH"
-command -v cargo >/dev/null || die "Rust (cargo) not found: install it with rustup (https://rustup.rs), edition 2024 needs Rust 1.85+"
+command -v cargo >/dev/null || die "Rust (cargo) not found: install it with rustup (https://rustup.rs), the project needs Rust 1.89+"
 command -v tauri-driver >/dev/null || {
   say "installing tauri-driver (cargo install, about 2 minutes)"
   cargo install tauri-driver --locked --quiet
