@@ -337,22 +337,22 @@ pub fn parse_csv(text: &str, source: &Path) -> Result<Vec<Procedure>, CatalogErr
             };
             procedures.extend(open.replace(next).map(Open::close));
         }
-        if let Some(current) = open.as_mut() {
-            if let Some(document) = row.document(source, current.documents.len() + 1)? {
-                if current.documents.iter().any(|d| d.code == document.code) {
-                    return Err(CatalogError::DuplicateDocument {
-                        path: source.to_owned(),
-                        at: row.at(if row.has(Col::DocCode) {
-                            Col::DocCode
-                        } else {
-                            Col::DocName
-                        }),
-                        procedure: current.head.code.clone(),
-                        document: document.code,
-                    });
-                }
-                current.documents.push(document);
+        if let Some(current) = open.as_mut()
+            && let Some(document) = row.document(source, current.documents.len() + 1)?
+        {
+            if current.documents.iter().any(|d| d.code == document.code) {
+                return Err(CatalogError::DuplicateDocument {
+                    path: source.to_owned(),
+                    at: row.at(if row.has(Col::DocCode) {
+                        Col::DocCode
+                    } else {
+                        Col::DocName
+                    }),
+                    procedure: current.head.code.clone(),
+                    document: document.code,
+                });
             }
+            current.documents.push(document);
         }
     }
     procedures.extend(open.map(Open::close));
