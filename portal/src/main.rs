@@ -1,0 +1,231 @@
+//! `motcua-portal`: command line of the sandbox portal — run the server, manage office tokens, and move
+//! dossiers through the national status codes as a simulated back office. This file only parses
+//! arguments, calls the library, and decides exit codes (0 success, 1 failure, 2 usage error).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use motcua_portal::api::{Faults, Limits};
+use motcua_portal::server::{ServeConfig, TlsFiles, serve};
+use motcua_portal::store::Store;
+use motcua_portal::wire::DossierStatus;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "motcua-portal",
+    version,
+    about = "MotCua Desk sandbox portal (receiving side of dossier submissions)"
+)]
+struct Cli {
+    /// Data dir holding portal.sqlite3, uploads/ and results/.
+    #[arg(
+        long,
+        global = true,
+        env = "MOTCUA_PORTAL_DB",
+        default_value = "portal-data"
+    )]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// Create, revoke and list office API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Simulate back-office processing.
+    #[command(subcommand)]
+    Status(StatusCommand),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on (plain HTTP: loopback only; port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    bind: SocketAddr,
+    /// Probability (0–1) of refusing a request with 503 + Retry-After before processing it.
+    #[arg(long, env = "MOTCUA_PORTAL_FAIL_RATE", default_value_t = 0.0)]
+    fail_rate: f64,
+    /// Probability (0–1) of processing a request but answering 503 (a lost acknowledgement).
+    #[arg(long, env = "MOTCUA_PORTAL_DROP_ACK_RATE", default_value_t = 0.0)]
+    drop_ack_rate: f64,
+    /// Retry-After seconds sent with injected 503s.
+    #[arg(long, default_value_t = 1)]
+    retry_after: u32,
+    /// Largest accepted upload in bytes.
+    #[arg(long, default_value_t = Limits::default().max_upload_size)]
+    max_upload_size: u64,
+    /// Server certificate chain (PEM); with --tls-key, serves HTTPS (required off loopback).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// Private key of the certificate (PEM).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Largest accepted PATCH chunk in bytes.
+    #[arg(long, default_value_t = Limits::default().max_chunk_size)]
+    max_chunk_size: usize,
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token for an office; prints the token (shown only once) on stdout.
+    Create {
+        /// Office (agency) code, e.g. H56.14.
+        #[arg(long)]
+        office: String,
+        /// Allow the admin endpoints (status changes).
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Revoke a token, given its id (from `token list`) or the token itself.
+    Revoke { id_or_token: String },
+    /// List tokens (ids, offices, never the secrets).
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum StatusCommand {
+    /// Set a dossier's TrangThaiHoSo (1–10); 3, 5 and 8 need --reason, 10 needs --result.
+    Set {
+        ma_ho_so: String,
+        code: u8,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Result PDF returned to the applicant (status 10).
+        #[arg(long)]
+        result: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("motcua-portal: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve(args) => {
+            for (name, rate) in [
+                ("--fail-rate", args.fail_rate),
+                ("--drop-ack-rate", args.drop_ack_rate),
+            ] {
+                if !(0.0..=1.0).contains(&rate) {
+                    return Err(format!("{name} {rate} must be between 0 and 1"));
+                }
+            }
+            let config = ServeConfig {
+                data_dir: cli.db,
+                bind: args.bind,
+                limits: Limits {
+                    max_upload_size: args.max_upload_size,
+                    max_chunk_size: args.max_chunk_size,
+                },
+                faults: Faults {
+                    fail_rate: args.fail_rate,
+                    drop_ack_rate: args.drop_ack_rate,
+                    retry_after_secs: args.retry_after,
+                },
+                tls: match (args.tls_cert, args.tls_key) {
+                    (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+                    _ => None,
+                },
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| format!("cannot start the async runtime: {error}"))?;
+            runtime
+                .block_on(serve(config))
+                .map_err(|error| error.to_string())
+        }
+        Command::Token(command) => {
+            let store = Store::open(&cli.db).map_err(|error| error.to_string())?;
+            match command {
+                TokenCommand::Create { office, admin } => {
+                    let office = office.trim();
+                    if office.is_empty() {
+                        return Err("--office must not be empty".to_string());
+                    }
+                    let (id, token) = store
+                        .create_token(office, admin)
+                        .map_err(|e| e.to_string())?;
+                    eprintln!(
+                        "token id {id} for office {office}{}",
+                        if admin { " (admin)" } else { "" }
+                    );
+                    println!("{token}");
+                    Ok(())
+                }
+                TokenCommand::Revoke { id_or_token } => match store.revoke_token(&id_or_token) {
+                    Ok(0) => Err(format!(
+                        "no active token matches {id_or_token:?}; see `motcua-portal token list`"
+                    )),
+                    Ok(count) => {
+                        eprintln!("revoked {count} token(s)");
+                        Ok(())
+                    }
+                    Err(error) => Err(error.to_string()),
+                },
+                TokenCommand::List => {
+                    for token in store.list_tokens().map_err(|e| e.to_string())? {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            token.id,
+                            token.office,
+                            if token.admin { "admin" } else { "office" },
+                            token.created_at,
+                            token
+                                .revoked_at
+                                .as_deref()
+                                .map_or("active".to_string(), |at| format!("revoked {at}")),
+                        );
+                    }
+                    Ok(())
+                }
+            }
+        }
+        Command::Status(StatusCommand::Set {
+            ma_ho_so,
+            code,
+            reason,
+            result,
+        }) => {
+            let store = Store::open(&cli.db).map_err(|error| error.to_string())?;
+            let pdf = match &result {
+                None => None,
+                Some(path) => Some(std::fs::read(path).map_err(|error| {
+                    format!("cannot read result file {}: {error}", path.display())
+                })?),
+            };
+            let row = motcua_portal::processing::set_status(
+                &store,
+                &ma_ho_so,
+                code,
+                reason.as_deref(),
+                pdf.as_deref(),
+            )
+            .map_err(|error| error.to_string())?;
+            let view = DossierStatus::from_row(&row);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
+    }
+}
