@@ -1,0 +1,62 @@
+//! The Tauri commands: thin adapters over [`motcua::Desk`]. Each one is DTO in → core call → DTO or
+//! [`ErrorEnvelope`] out. Core calls touch SQLite, so they run on Tauri's blocking pool
+//! (`spawn_blocking`) and the UI thread never waits on the disk.
+
+use crate::dto::{DossierDto, NewDossierDto, ProcedureDto};
+use crate::error::ErrorEnvelope;
+use crate::state::DeskState;
+use motcua::DeskError;
+use tauri::State;
+
+/// Runs a blocking core call off the async runtime's worker threads.
+async fn blocking<T, F>(call: F) -> Result<T, ErrorEnvelope>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, DeskError> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(call)
+        .await
+        .map_err(|e| ErrorEnvelope::internal(format!("tác vụ nền bị dừng: {e}")))?
+        .map_err(ErrorEnvelope::from)
+}
+
+/// The procedures of the catalogue, by code.
+#[tauri::command]
+pub async fn list_procedures(
+    state: State<'_, DeskState>,
+) -> Result<Vec<ProcedureDto>, ErrorEnvelope> {
+    let desk = state.desk()?;
+    let procedures = blocking(move || desk.procedures()).await?;
+    Ok(procedures.iter().map(ProcedureDto::from).collect())
+}
+
+/// All dossiers, newest first.
+#[tauri::command]
+pub async fn list_dossiers(state: State<'_, DeskState>) -> Result<Vec<DossierDto>, ErrorEnvelope> {
+    let desk = state.desk()?;
+    let dossiers = blocking(move || desk.dossiers()).await?;
+    Ok(dossiers.iter().map(DossierDto::from).collect())
+}
+
+/// One dossier by its code.
+#[tauri::command]
+pub async fn get_dossier(
+    state: State<'_, DeskState>,
+    code: String,
+) -> Result<DossierDto, ErrorEnvelope> {
+    let desk = state.desk()?;
+    let dossier = blocking(move || desk.dossier(&code)).await?;
+    Ok(DossierDto::from(&dossier))
+}
+
+/// Validates and stores a new dossier received at the counter.
+#[tauri::command]
+pub async fn create_dossier(
+    state: State<'_, DeskState>,
+    dossier: NewDossierDto,
+) -> Result<DossierDto, ErrorEnvelope> {
+    let desk = state.desk()?;
+    let actor = state.actor().to_owned();
+    let created = blocking(move || desk.create_dossier(dossier.into(), &actor)).await?;
+    Ok(DossierDto::from(&created))
+}

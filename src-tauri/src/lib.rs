@@ -1,0 +1,29 @@
+//! MotCua Desk desktop shell (Tauri 2).
+//!
+//! Opens the "MotCua Desk" window on the Svelte UI in `ui/` and exposes four commands over the
+//! [`motcua`] core: `list_procedures`, `list_dossiers`, `get_dossier` and `create_dossier`. This crate only
+//! adapts: DTOs in [`dto`], the `{code, message}` error in [`error`], the shared [`state`]. There is no SQL,
+//! HTTP or cryptography here; all of that lives in the core, which knows nothing of Tauri.
+
+pub mod commands;
+pub mod dto;
+pub mod error;
+pub mod state;
+
+/// Builds and runs the application until its window closes.
+pub fn run() {
+    let result = tauri::Builder::default()
+        .manage(state::DeskState::open_default())
+        .invoke_handler(tauri::generate_handler![
+            commands::list_procedures,
+            commands::list_dossiers,
+            commands::get_dossier,
+            commands::create_dossier,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        // Only the binary decides how to fail: a clear message and a non-zero exit.
+        eprintln!("MotCua Desk không khởi động được / could not start: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,20 @@
+/**
+ * Entry point of the backend layer: re-exports the contract and picks the implementation. Inside the
+ * Tauri window that is the command bridge; `isTauri()` is false in a plain browser (`npm run dev`), where
+ * calls fail with an `internal` error instead of hanging.
+ */
+import { isTauri } from '@tauri-apps/api/core';
+import { tauriBackend } from './tauri';
+import { BackendError, type Backend } from './types';
+
+export * from './types';
+
+function unavailable(): Promise<never> {
+  return Promise.reject(new BackendError({ code: 'internal', message: 'not running inside the MotCua Desk shell' }));
+}
+
+/** The backend for this environment. */
+export function createBackend(): Backend {
+  if (isTauri()) return tauriBackend();
+  return { listProcedures: unavailable, listDossiers: unavailable, getDossier: unavailable, createDossier: unavailable };
+}

@@ -1,0 +1,24 @@
+/**
+ * The `Backend` over Tauri commands. This folder is the only place that imports `@tauri-apps/*`; each
+ * method is one `invoke` whose rejection (the shell's `{code, message}` envelope) becomes a `BackendError`.
+ */
+import { invoke } from '@tauri-apps/api/core';
+import { BackendError, type Backend, type Dossier, type NewDossier, type Procedure } from './types';
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (reason) {
+    throw BackendError.from(reason);
+  }
+}
+
+/** Creates the backend that talks to the running MotCua Desk shell. */
+export function tauriBackend(): Backend {
+  return {
+    listProcedures: () => call<Procedure[]>('list_procedures'),
+    listDossiers: () => call<Dossier[]>('list_dossiers'),
+    getDossier: (code) => call<Dossier>('get_dossier', { code }),
+    createDossier: (dossier: NewDossier) => call<Dossier>('create_dossier', { dossier }),
+  };
+}
