@@ -1,6 +1,8 @@
 /** Tests for the new-dossier form rules; the cases mirror the core's `dossier` tests so both sides agree. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  PROVINCE_CODES,
   isoDate,
   parseDayMonthYear,
   validateCitizenId,
@@ -137,5 +139,15 @@ describe('validateNewDossier', () => {
     expect(validateNewDossier({ ...validInput(), dateOfBirth: '02/03/1991' }, today)).toEqual({
       citizenId: 'validation.citizenIdBirthYear',
     });
+  });
+});
+
+describe('rules shared with the core', () => {
+  it('use the same province codes as src/dossier/citizen_id.rs', () => {
+    const rust = readFileSync(new URL('../../../../src/dossier/citizen_id.rs', import.meta.url), 'utf8');
+    const table = /const PROVINCE_CODES: \[u16; \d+\] = \[([^\]]*)\]/.exec(rust);
+    expect(table, 'PROVINCE_CODES table in citizen_id.rs').not.toBeNull();
+    const core = (table?.[1] ?? '').split(',').map((n) => n.trim()).filter(Boolean).map(Number);
+    expect([...PROVINCE_CODES].sort((a, b) => a - b)).toEqual(core.sort((a, b) => a - b));
   });
 });

@@ -10,7 +10,7 @@ import type { MessageKey } from '../i18n/vi';
  * Province codes that may prefix a citizen ID (Circular 07/2016/TT-BCA, annex); the same list as the core's
  * `dossier::citizen_id::PROVINCE_CODES`.
  */
-const PROVINCE_CODES = new Set([
+export const PROVINCE_CODES: ReadonlySet<number> = new Set([
   1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37, 38, 40, 42,
   44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86,
   87, 89, 91, 92, 93, 94, 95, 96,
