@@ -8,7 +8,7 @@
 use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::catalog::{self, CatalogError, Procedure};
 use crate::dossier::{AgencyId, CodeError, Dossier, DossierError, NewDossier, Status};
-use crate::store::{AuditReport, BlobProblem, DossierFilter, Store, StoreError};
+use crate::store::{AuditEntry, AuditReport, BlobProblem, DossierFilter, Store, StoreError};
 use chrono::{FixedOffset, NaiveDateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -275,6 +275,13 @@ impl Desk {
         actor: &str,
     ) -> Result<Dossier, DeskError> {
         Ok(self.store().set_dossier_status(code, to, actor)?)
+    }
+
+    /// The dossier's timeline: its audit entries, oldest first. Fails if there is no such dossier.
+    pub fn timeline(&self, code: &str) -> Result<Vec<AuditEntry>, DeskError> {
+        let store = self.store();
+        let dossier = store.dossier(code.trim())?;
+        Ok(store.audit_trail(&format!("dossier:{}", dossier.code))?)
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>, DeskError> {

@@ -136,6 +136,10 @@ fn lifecycle_changes_are_checked_and_audited() {
     assert_eq!(actions, ["dossier.create", "dossier.status"]);
     assert_eq!(trail[1].before.as_ref().unwrap()["status"], "draft");
     assert_eq!(trail[1].after.as_ref().unwrap()["status"], "ready");
+    assert_eq!(
+        desk.timeline("H56-250101-0001").unwrap_err().code(),
+        ErrorCode::DossierNotFound
+    );
 }
 
 #[test]

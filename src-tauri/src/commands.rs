@@ -2,7 +2,7 @@
 //! [`ErrorEnvelope`] out. Core calls touch SQLite, so they run on Tauri's blocking pool
 //! (`spawn_blocking`) and the UI thread never waits on the disk.
 
-use crate::dto::{DossierDto, NewDossierDto, ProcedureDto};
+use crate::dto::{DossierDto, NewDossierDto, ProcedureDto, TimelineEntryDto};
 use crate::error::ErrorEnvelope;
 use crate::state::DeskState;
 use motcua::DeskError;
@@ -59,4 +59,15 @@ pub async fn create_dossier(
     let actor = state.actor().to_owned();
     let created = blocking(move || desk.create_dossier(dossier.into(), &actor)).await?;
     Ok(DossierDto::from(&created))
+}
+
+/// The dossier's timeline (its audit entries), oldest first.
+#[tauri::command]
+pub async fn dossier_timeline(
+    state: State<'_, DeskState>,
+    code: String,
+) -> Result<Vec<TimelineEntryDto>, ErrorEnvelope> {
+    let desk = state.desk()?;
+    let entries = blocking(move || desk.timeline(&code)).await?;
+    Ok(entries.iter().map(TimelineEntryDto::from).collect())
 }

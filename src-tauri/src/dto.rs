@@ -362,3 +362,36 @@ mod tests {
         assert_eq!(same_day, json!({"kind": "sameDay", "cutoff": "15:00:00"}));
     }
 }
+
+/// One entry of a dossier's timeline (an audit entry). `at` is UTC in RFC 3339; the UI shows it in local
+/// time. `fromStatus`/`toStatus` are set for status changes so the UI can translate them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntryDto {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    /// Machine name of what happened, e.g. `dossier.create`, `dossier.status`.
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+}
+
+impl From<&motcua::store::AuditEntry> for TimelineEntryDto {
+    fn from(e: &motcua::store::AuditEntry) -> Self {
+        let status = |v: &Option<serde_json::Value>| {
+            v.as_ref()
+                .and_then(|v| v.get("status"))
+                .and_then(|s| s.as_str())
+                .map(str::to_owned)
+        };
+        TimelineEntryDto {
+            seq: e.seq,
+            at: e.at.clone(),
+            actor: e.actor.clone(),
+            action: e.action.clone(),
+            from_status: status(&e.before),
+            to_status: status(&e.after),
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! MotCua Desk desktop shell (Tauri 2).
 //!
-//! Opens the "MotCua Desk" window on the Svelte UI in `ui/` and exposes four commands over the
-//! [`motcua`] core: `list_procedures`, `list_dossiers`, `get_dossier` and `create_dossier`. This crate only
+//! Opens the "MotCua Desk" window on the Svelte UI in `ui/` and exposes commands over the
+//! [`motcua`] core: `list_procedures`, `list_dossiers`, `get_dossier`, `create_dossier` and `dossier_timeline`. This crate only
 //! adapts: DTOs in [`dto`], the `{code, message}` error in [`error`], the shared [`state`]. There is no SQL,
 //! HTTP or cryptography here; all of that lives in the core, which knows nothing of Tauri.
 
@@ -19,6 +19,7 @@ pub fn run() {
             commands::list_dossiers,
             commands::get_dossier,
             commands::create_dossier,
+            commands::dossier_timeline,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -201,6 +201,24 @@ async function main() {
         assert.equal(stored.applicant.citizen_id, APPLICANT.citizenId);
       },
     ],
+    [
+      'the dossier opens in the detail panel with its documents and timeline; Esc closes it',
+      async () => {
+        const row = browser.$(`${byTestId('dossier-row')}[data-code="${createdCode}"]`);
+        await row.$(byTestId('dossier-open')).click();
+        const detail = browser.$(byTestId('dossier-detail'));
+        await detail.waitForDisplayed(WAIT);
+        assert.equal(await detail.$(byTestId('detail-applicant')).getText(), APPLICANT.fullName);
+        const entry = detail.$(`${byTestId('timeline-entry')}[data-action="dossier.create"]`);
+        await entry.waitForDisplayed(WAIT);
+        assert.match(await entry.getText(), /Tiếp nhận hồ sơ/);
+        const documents = await detail.$$(`${byTestId('detail-documents')} li`);
+        assert.ok(documents.length >= 1, 'the procedure\'s required documents are listed');
+        await screenshot(browser, '07-dossier-detail');
+        await browser.keys([Key.Escape]);
+        await detail.waitForDisplayed({ ...WAIT, reverse: true });
+      },
+    ],
   ];
 
   let passed = 0;

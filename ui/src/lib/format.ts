@@ -15,3 +15,18 @@ export function formatDate(value: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
   return match ? `${match[3]}/${match[2]}/${match[1]}` : value;
 }
+
+/**
+ * A UTC RFC 3339 instant (as the audit log stores it) shown in Vietnam time (UTC+7, no daylight saving),
+ * `dd/mm/yyyy HH:MM:SS`, whatever the machine's time zone; anything unexpected is shown unchanged.
+ */
+export function formatUtcInVietnam(value: string): string {
+  const millis = Date.parse(value);
+  if (Number.isNaN(millis)) return value;
+  const local = new Date(millis + 7 * 3600 * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${pad(local.getUTCDate())}/${pad(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ` +
+    `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`
+  );
+}

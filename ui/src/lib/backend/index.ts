@@ -16,5 +16,11 @@ function unavailable(): Promise<never> {
 /** The backend for this environment. */
 export function createBackend(): Backend {
   if (isTauri()) return tauriBackend();
-  return { listProcedures: unavailable, listDossiers: unavailable, getDossier: unavailable, createDossier: unavailable };
+  return {
+    listProcedures: unavailable,
+    listDossiers: unavailable,
+    getDossier: unavailable,
+    createDossier: unavailable,
+    dossierTimeline: unavailable,
+  };
 }

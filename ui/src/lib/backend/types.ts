@@ -92,6 +92,17 @@ export interface Dossier {
   notes: string;
 }
 
+/** One entry of a dossier's timeline (an audit entry). `at` is UTC, RFC 3339. */
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  /** Machine name, e.g. `dossier.create`, `dossier.status`; the UI translates it. */
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+}
+
 /** The one error shape every command rejects with. */
 export interface ErrorEnvelope {
   code: string;
@@ -125,4 +136,5 @@ export interface Backend {
   listDossiers(): Promise<Dossier[]>;
   getDossier(code: string): Promise<Dossier>;
   createDossier(dossier: NewDossier): Promise<Dossier>;
+  dossierTimeline(code: string): Promise<TimelineEntry[]>;
 }

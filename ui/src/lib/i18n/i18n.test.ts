@@ -1,6 +1,6 @@
 /** Tests that the vi and en tables stay in step and that every backend error code has text in both. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LOCALE, KNOWN_ERROR_CODES, LOCALES, TABLES, errorKey, isLocale, statusText, translate } from './index';
+import { DEFAULT_LOCALE, KNOWN_ERROR_CODES, LOCALES, TABLES, errorKey, isLocale, statusText, timelineText, translate } from './index';
 
 describe('i18n tables', () => {
   it('have exactly the same keys in vi and en', () => {
@@ -45,5 +45,16 @@ describe('i18n tables', () => {
     expect(statusText('vi', 'draft')).toBe('Đang tiếp nhận');
     expect(statusText('en', 'returned')).toBe('Result returned');
     expect(statusText('vi', 'mystery')).toBe('mystery');
+  });
+});
+
+describe('timelineText', () => {
+  it('translates known actions with their statuses and names unknown ones', () => {
+    expect(timelineText('vi', { action: 'dossier.create', fromStatus: null, toStatus: null })).toBe('Tiếp nhận hồ sơ');
+    expect(timelineText('vi', { action: 'dossier.status', fromStatus: 'draft', toStatus: 'ready' })).toBe(
+      'Chuyển trạng thái: Đang tiếp nhận → Sẵn sàng ký',
+    );
+    expect(timelineText('en', { action: 'dossier.status', fromStatus: 'draft', toStatus: 'ready' })).toContain('→');
+    expect(timelineText('vi', { action: 'dossier.sign', fromStatus: null, toStatus: null })).toBe('Thao tác dossier.sign');
   });
 });

@@ -48,3 +48,16 @@ export function statusText(locale: Locale, status: string): string {
 }
 
 export type { ErrorCode as BackendErrorCode };
+
+/** What a timeline entry says, e.g. "Chuyển trạng thái: Đang tiếp nhận → Sẵn sàng ký". */
+export function timelineText(
+  locale: Locale,
+  entry: { action: string; fromStatus: string | null; toStatus: string | null },
+): string {
+  const key = `timeline.${entry.action}`;
+  if (!isMessageKey(key)) return translate(locale, 'timeline.other', { action: entry.action });
+  return translate(locale, key, {
+    from: statusText(locale, entry.fromStatus ?? ''),
+    to: statusText(locale, entry.toStatus ?? ''),
+  });
+}

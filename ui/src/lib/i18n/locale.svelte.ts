@@ -3,7 +3,7 @@
  * clerk's choice across restarts. Components call `i18n.t(key)`; reading `i18n.locale` inside it makes
  * every translated text re-render when the language changes.
  */
-import { DEFAULT_LOCALE, errorKey, isLocale, statusText, translate, type Locale, type MessageKey } from './index';
+import { DEFAULT_LOCALE, errorKey, isLocale, statusText, timelineText, translate, type Locale, type MessageKey } from './index';
 
 const STORAGE_KEY = 'motcua.locale';
 
@@ -38,6 +38,10 @@ class LocaleState {
 
   /** The text for a dossier status machine name in the current language. */
   status = (status: string): string => statusText(this.locale, status);
+
+  /** What a timeline entry says, in the current language. */
+  timeline = (entry: { action: string; fromStatus: string | null; toStatus: string | null }): string =>
+    timelineText(this.locale, entry);
 }
 
 /** The application's one language state. */
