@@ -25,8 +25,9 @@ command -v tauri-driver >/dev/null || fail "tauri-driver not found: cargo instal
 
 echo "e2e: building UI and app (debug)…"
 (cd ui && npm run build --silent)
-cargo build --quiet -p motcua --bin motcua
-cargo build --quiet -p motcua-desk --features custom-protocol
+# The same targets and features as `make test-rust`, so the test run's artifacts (Tauri above all) are reused
+# instead of compiled a second time with another feature set.
+cargo build --quiet --workspace --all-targets --features motcua-desk/custom-protocol
 app="$target_dir/debug/motcua-desk"
 cli="$target_dir/debug/motcua"
 screenshots="$target_dir/e2e-screenshots"
