@@ -165,10 +165,18 @@ fn sql_err(path: &Path, e: rusqlite::Error) -> StoreError {
         let dir = path.parent().unwrap_or(path).to_owned();
         match failure.code {
             C::ReadOnly => return StoreError::ReadOnly { path: dir },
-            C::CannotOpen | C::PermissionDenied if !is_writable(&dir) => {
-                return StoreError::ReadOnly { path: dir };
-            }
             C::DiskFull => return StoreError::DiskFull { path: dir },
+            // SQLite reports a full disk met while growing the WAL or its shared-memory file as a plain I/O
+            // error, and a read-only folder as "cannot open": ask the folder itself what is wrong.
+            C::SystemIoFailure | C::CannotOpen | C::PermissionDenied => {
+                match probe_writable(&dir) {
+                    Some(std::io::ErrorKind::StorageFull) => {
+                        return StoreError::DiskFull { path: dir };
+                    }
+                    Some(_) => return StoreError::ReadOnly { path: dir },
+                    None => {}
+                }
+            }
             C::NotADatabase | C::DatabaseCorrupt => {
                 return StoreError::Corrupt {
                     path: path.to_owned(),
@@ -201,8 +209,16 @@ fn io_to_store(path: &Path, source: std::io::Error) -> StoreError {
     }
 }
 
-fn is_writable(dir: &Path) -> bool {
-    tempfile::tempfile_in(dir).is_ok()
+/// Tries to write a little in `dir`; `None` if that works, else the kind of failure (no space, read-only…).
+/// 64 KiB is about what SQLite needs to grow its WAL by a few pages.
+fn probe_writable(dir: &Path) -> Option<std::io::ErrorKind> {
+    use std::io::Write;
+    let probe = (|| {
+        let mut file = tempfile::tempfile_in(dir)?;
+        file.write_all(&[0u8; 64 * 1024])?;
+        file.sync_all()
+    })();
+    probe.err().map(|e| e.kind())
 }
 
 /// Current time as stored in the audit log: UTC, RFC 3339 with seconds.
