@@ -105,6 +105,9 @@ pub struct VisibleSignature {
     pub rect: [f32; 4],
     /// "Cơ quan" line; `None` uses the certificate's organisation (O).
     pub organisation: Option<String>,
+    /// A seal or handwritten-signature image (PNG file bytes, transparency kept) drawn on the
+    /// left of the box, under the text's side; `None` draws text only.
+    pub seal: Option<Vec<u8>>,
 }
 
 impl Default for SignOptions {
@@ -246,6 +249,7 @@ pub fn sign_pdf_with_outcome(
                     .as_deref(),
                 &signing_time,
             ),
+            seal: visible.seal.clone(),
         }),
         certify: options.certify.is_some(),
     };
@@ -285,12 +289,25 @@ pub fn sign_file(
     signer: &dyn Signer,
     options: &SignOptions,
 ) -> Result<(), SignError> {
+    sign_file_with_outcome(input, output, signer, options).map(|_| ())
+}
+
+/// [`sign_file`], also reporting whether the time-stamp was added. The returned
+/// [`SignOutcome::pdf`] is empty: the signed bytes are in `output`.
+pub fn sign_file_with_outcome(
+    input: &Path,
+    output: &Path,
+    signer: &dyn Signer,
+    options: &SignOptions,
+) -> Result<SignOutcome, SignError> {
     let in_file = |source: SignError| SignError::InFile {
         path: input.to_path_buf(),
         source: Box::new(source),
     };
     let bytes = std::fs::read(input).map_err(|e| SignError::io(input, e))?;
-    let signed = sign_pdf(&bytes, signer, options).map_err(in_file)?;
+    let mut outcome = sign_pdf_with_outcome(&bytes, signer, options).map_err(in_file)?;
+    drop(bytes);
+    let signed = std::mem::take(&mut outcome.pdf);
     let folder = match output.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -304,5 +321,5 @@ pub fn sign_file(
     temporary
         .persist(output)
         .map_err(|e| SignError::io(output, e.error))?;
-    Ok(())
+    Ok(outcome)
 }
