@@ -272,3 +272,144 @@ fn password_is_not_accepted_as_an_argument() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// A SoftHSM2 token in `dir` holding the RSA-2048 test key with its certificate and the
+/// intermediate, set up with the Debian tools (softhsm2-util, OpenSC's pkcs11-tool, openssl).
+fn softhsm_token(dir: &Path) -> PathBuf {
+    const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+    let tokens = dir.join("tokens");
+    std::fs::create_dir(&tokens).unwrap();
+    let conf = dir.join("softhsm2.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            tokens.display()
+        ),
+    )
+    .unwrap();
+    let run = |program: &str, args: &[&str]| {
+        let output = Command::new(program)
+            .env("SOFTHSM2_CONF", &conf)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("{program} is required (apt-get install softhsm2 opensc): {e}")
+            });
+        assert!(
+            output.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run(
+        "softhsm2-util",
+        &[
+            "--init-token",
+            "--free",
+            "--label",
+            "MotCua CLI",
+            "--so-pin",
+            "87654321",
+            "--pin",
+            "123456",
+        ],
+    );
+    let key = pki("signer-rsa2048.key.pem");
+    run(
+        "softhsm2-util",
+        &[
+            "--import",
+            key.to_str().unwrap(),
+            "--token",
+            "MotCua CLI",
+            "--label",
+            "Nguyen Van An",
+            "--id",
+            "01",
+            "--pin",
+            "123456",
+        ],
+    );
+    for (cert, id) in [("signer-rsa2048.cert.pem", "01"), ("inter.cert.pem", "99")] {
+        let der = dir.join(format!("{id}.der"));
+        run(
+            "openssl",
+            &[
+                "x509",
+                "-in",
+                pki(cert).to_str().unwrap(),
+                "-outform",
+                "DER",
+                "-out",
+                der.to_str().unwrap(),
+            ],
+        );
+        run(
+            "pkcs11-tool",
+            &[
+                "--module",
+                MODULE,
+                "--token-label",
+                "MotCua CLI",
+                "--login",
+                "--pin",
+                "123456",
+                "--write-object",
+                der.to_str().unwrap(),
+                "--type",
+                "cert",
+                "--id",
+                id,
+                "--label",
+                cert,
+            ],
+        );
+    }
+    conf
+}
+
+#[test]
+fn pkcs11_token_signs_with_the_pin_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = softhsm_token(dir.path());
+    let sign = |pin: &str, out: &Path| {
+        motcua()
+            .env("SOFTHSM2_CONF", &conf)
+            .env("MOTCUA_TEST_PIN", pin)
+            .args([
+                "sign",
+                "--pkcs11-module",
+                "/usr/lib/softhsm/libsofthsm2.so",
+                "--token",
+                "MotCua CLI",
+                "--key-label",
+                "Nguyen Van An",
+                "--pin-env",
+                "MOTCUA_TEST_PIN",
+                "--visible",
+                "1,300,60,250,60",
+                "-o",
+            ])
+            .arg(out)
+            .arg(fixture(CLASSIC_PDF))
+            .output()
+            .unwrap()
+    };
+    let out = dir.path().join("token.pdf");
+    let output = sign("123456", &out);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_pdfsig_valid(&out, 1);
+
+    let refused = dir.path().join("wrong-pin.pdf");
+    let output = sign("000000", &refused);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("wrong PIN"), "{stderr}");
+    assert!(!stderr.contains("000000"), "the PIN must not be echoed");
+    assert!(!refused.exists());
+}
