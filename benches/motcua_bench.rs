@@ -104,7 +104,7 @@ fn scan_page(seed: u64, colour: bool) -> image::RgbImage {
             let word = 60 + rng.next() % 220;
             for yy in y..y + 34 {
                 for xx in x..(x + word).min(w - 250) {
-                    if rng.next() % 4 != 0 {
+                    if !rng.next().is_multiple_of(4) {
                         page.put_pixel(xx, yy, image::Rgb([30, 30, 40]));
                     }
                 }
@@ -119,7 +119,7 @@ fn scan_page(seed: u64, colour: bool) -> image::RgbImage {
         for yy in 2750..3250 {
             for xx in 1650..2150 {
                 let d = ((xx as f32 - cx).powi(2) + (yy as f32 - cy).powi(2)).sqrt();
-                if (r - 25.0..r).contains(&d) || (d < 120.0 && rng.next() % 3 == 0) {
+                if (r - 25.0..r).contains(&d) || (d < 120.0 && rng.next().is_multiple_of(3)) {
                     page.put_pixel(xx, yy, image::Rgb([200, 30, 40]));
                 }
             }
@@ -351,7 +351,7 @@ fn generate_scans(work: &Path) -> Vec<PathBuf> {
     (0..24u64)
         .map(|i| {
             let path = folder.join(format!("scan-{i:02}.jpg"));
-            let page = scan_page(i + 1, i % 4 == 0);
+            let page = scan_page(i + 1, i.is_multiple_of(4));
             write_jpeg(&image::DynamicImage::ImageRgb8(page), &path, 85, 300);
             path
         })
