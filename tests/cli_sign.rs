@@ -413,3 +413,55 @@ fn pkcs11_token_signs_with_the_pin_from_the_environment() {
     assert!(!stderr.contains("000000"), "the PIN must not be echoed");
     assert!(!refused.exists());
 }
+
+#[test]
+fn local_tsa_time_stamps_and_an_unreachable_one_warns() {
+    use std::io::{BufRead, BufReader};
+    // The local RFC 3161 TSA of the test suite (`openssl ts` behind a small Python server).
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/tsa_server.py");
+    let mut tsa = Command::new(python())
+        .arg(script)
+        .arg(pki(""))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is required for the local TSA");
+    let mut line = String::new();
+    BufReader::new(tsa.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line.trim().strip_prefix("PORT ").unwrap().to_string();
+
+    let dir = tempfile::tempdir().unwrap();
+    let stamped = dir.path().join("b-t.pdf");
+    let output = sign_command("signer-rsa2048.p12")
+        .args(["--tsa", &format!("http://127.0.0.1:{port}/tsa"), "-o"])
+        .arg(&stamped)
+        .arg(fixture(CLASSIC_PDF))
+        .output()
+        .unwrap();
+    let _ = tsa.kill();
+    let _ = tsa.wait();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("có dấu thời gian"));
+    assert_pdfsig_valid(&stamped, 1);
+    let verdicts = assert_pyhanko_valid(&stamped, 1);
+    assert_eq!(verdicts[0]["timestamp"]["intact"], true, "{verdicts:?}");
+    assert_eq!(verdicts[0]["timestamp"]["valid"], true, "{verdicts:?}");
+
+    // Port 9 on loopback refuses connections: the signature is still made (B-B), with a warning.
+    let unstamped = dir.path().join("b-b.pdf");
+    let output = sign_command("signer-rsa2048.p12")
+        .args(["--tsa", "http://127.0.0.1:9/tsa", "-o"])
+        .arg(&unstamped)
+        .arg(fixture(CLASSIC_PDF))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cảnh báo"));
+    assert_pdfsig_valid(&unstamped, 1);
+}
