@@ -44,7 +44,7 @@ e2e: deps ui-deps
 
 # Benchmarks, fuzzing and soak runs are long: they have their own targets (results in BENCHMARKS.md).
 bench: deps
-	@echo "bench: no benchmarks yet (added by the signing, verification, capture and queue work)"
+	$(CARGO) bench -p motcua --bench motcua_bench
 
 fuzz:
 	@echo "fuzz: no fuzz targets yet (added with the verifier)"

@@ -53,7 +53,8 @@ if [ ! -x "$venv/bin/python" ]; then
   say "creating $venv"
   python3 -m venv "$venv"
 fi
-for req in pyhanko pyhanko-certvalidator; do
+# pyhanko-cli (the `pyhanko sign addsig` command) and img2pdf are the references of `make bench`.
+for req in pyhanko pyhanko-certvalidator pyhanko-cli img2pdf; do
   "$venv/bin/python" -c "import importlib.metadata as m; m.version('$req')" 2>/dev/null || {
     say "installing $req into $venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "$req"

@@ -36,6 +36,7 @@ fn visible_options() -> SignOptions {
         visible: Some(VisibleSignature {
             rect: [300.0, 60.0, 250.0, 60.0],
             organisation: None,
+            seal: None,
         }),
         signing_time: Some(
             vietnam_offset()
@@ -111,6 +112,7 @@ fn organisation_line_can_be_overridden() {
     options.visible = Some(VisibleSignature {
         rect: [40.0, 700.0, 300.0, 70.0],
         organisation: Some("Bộ phận Tiếp nhận và Trả kết quả".into()),
+        seal: None,
     });
     let signed = sign_pdf(&input, &p12_signer("signer-rsa3072.p12"), &options).unwrap();
     let (_dir, out) = write_temp(&signed);
@@ -131,6 +133,7 @@ fn stamp_box_too_small_for_the_text_is_refused() {
     options.visible = Some(VisibleSignature {
         rect: [10.0, 10.0, 20.0, 8.0],
         organisation: None,
+        seal: None,
     });
     let error = sign_pdf(&input, &p12_signer("signer-rsa2048.p12"), &options).unwrap_err();
     assert!(matches!(error, SignError::PdfStructure { .. }), "{error:?}");

@@ -338,3 +338,29 @@ fn pem_key_and_chain_sign_like_the_p12() {
     assert_pdfsig_valid(&out, 1);
     assert_pyhanko_valid(&out, 1);
 }
+
+#[test]
+fn streamed_sign_file_writes_the_same_bytes_as_sign_pdf() {
+    // RSA PKCS#1 v1.5 is deterministic, so with a fixed signing time the file path (input
+    // streamed to disk and hashed on the way, revision kept apart) and the in-memory path must
+    // agree byte for byte.
+    use chrono::TimeZone;
+    let options = SignOptions {
+        signing_time: Some(
+            motcua::sign::vietnam_offset()
+                .with_ymd_and_hms(2026, 11, 27, 9, 5, 7)
+                .unwrap(),
+        ),
+        ..options()
+    };
+    let signer = p12_signer("signer-rsa2048.p12");
+    for pdf in [CLASSIC_PDF, OBJSTM_PDF, LINEARIZED_PDF] {
+        let input = std::fs::read(fixture(pdf)).unwrap();
+        let in_memory = sign_pdf(&input, &signer, &options).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("streamed.pdf");
+        sign_file(&fixture(pdf), &out, &signer, &options).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), in_memory, "{pdf}");
+        assert_pdfsig_valid(&out, 1);
+    }
+}

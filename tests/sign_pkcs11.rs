@@ -177,6 +177,7 @@ fn rsa_key_on_the_token_signs_a_pdf_that_validates() {
         visible: Some(VisibleSignature {
             rect: [300.0, 60.0, 250.0, 60.0],
             organisation: None,
+            seal: None,
         }),
         ..SignOptions::default()
     };

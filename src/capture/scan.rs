@@ -154,6 +154,33 @@ impl Scanimage {
             })?;
         Ok(parse_device_list(&String::from_utf8_lossy(&output.stdout)))
     }
+
+    /// The paper sources the device offers (`scanimage -A`'s `--source` choices), e.g.
+    /// `["Flatbed", "Automatic Document Feeder"]`; empty when the device cannot be asked.
+    pub fn source_names(&self) -> Vec<String> {
+        let output = Command::new(&self.program)
+            .arg("-d")
+            .arg(&self.device)
+            .arg("-A")
+            .stderr(Stdio::null())
+            .output();
+        match output {
+            Ok(output) => parse_source_names(&String::from_utf8_lossy(&output.stdout)),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+/// Parse the `--source A|B|C [A]` line of `scanimage -A` into its choices.
+pub fn parse_source_names(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("--source "))
+        .next()
+        .map(|choices| {
+            let choices = choices.split(" [").next().unwrap_or(choices);
+            choices.split('|').map(|c| c.trim().to_string()).collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Parse `scanimage -L -f "%d\t%v\t%m\t%t%n"` output; other lines (notices) are skipped.

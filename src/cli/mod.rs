@@ -1,7 +1,9 @@
 //! Argument parsing and dispatch for the `motcua` CLI. Each subcommand is a thin call into [`motcua::Desk`];
 //! output formats (text and the documented `--json`) live in [`json`] and [`text`].
 
+mod capture;
 mod json;
+mod sign;
 mod text;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -50,6 +52,12 @@ enum Command {
     /// Office settings (agency.code, agency.name, …).
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Sign a PDF (or a folder of PDFs) with a .p12 file or a PKCS#11 token.
+    Sign(Box<sign::SignArgs>),
+    /// Build one compact PDF from scans, photos and PDFs.
+    Assemble(capture::AssembleArgs),
+    /// Scan pages from a SANE scanner into a folder.
+    Scan(capture::ScanArgs),
 }
 
 #[derive(Subcommand)]
@@ -199,6 +207,11 @@ enum ConfigCmd {
 enum Failure {
     Desk(DeskError),
     Usage(String),
+    /// A signing or capture error, already naming the file; `code` is the command's name.
+    Tool {
+        code: &'static str,
+        message: String,
+    },
 }
 
 impl From<DeskError> for Failure {
@@ -219,6 +232,10 @@ pub fn run() -> ExitCode {
             eprintln!("lỗi [usage]: {message}");
             ExitCode::from(2)
         }
+        Err(Failure::Tool { code, message }) => {
+            eprintln!("lỗi [{code}]: {message}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -231,6 +248,13 @@ fn actor(cli_actor: Option<String>) -> String {
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
+    // Signing and capture work on files only: no data directory needed.
+    let cli = match cli.command {
+        Command::Sign(args) => return sign::run(*args),
+        Command::Assemble(args) => return capture::assemble(args),
+        Command::Scan(args) => return capture::scan(args),
+        command => Cli { command, ..cli },
+    };
     let actor = actor(cli.actor);
     if let Command::Calendar(CalendarCmd::Due {
         from,
@@ -360,7 +384,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             None => return Err(Failure::Usage(format!("chưa đặt {key}"))),
         },
         Command::Config(ConfigCmd::Set { key, value }) => desk.set_setting(&key, &value, &actor)?,
-        Command::Calendar(_) => {}
+        Command::Calendar(_) | Command::Sign(_) | Command::Assemble(_) | Command::Scan(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -32,6 +32,9 @@ pub struct Stamp {
     pub rect: [f32; 4],
     /// Text lines, top to bottom.
     pub lines: Vec<String>,
+    /// A seal or signature image (PNG bytes) drawn at the left of the box, its alpha channel
+    /// kept as a soft mask (/SMask, ISO 32000-1 §11.6.5.3) so the text and page show through.
+    pub seal: Option<Vec<u8>>,
 }
 
 impl Stamp {
@@ -214,8 +217,12 @@ pub fn add_appearance(document: &mut Document, stamp: &Stamp) -> Result<ObjectId
     font.set("ToUnicode", Object::Reference(to_unicode));
     let font = document.add_object(font);
 
-    let content = appearance_content(stamp, &glyphs, &face)?;
     let [_, _, width, height] = stamp.rect;
+    let seal = match &stamp.seal {
+        Some(png) => Some(add_seal_image(document, png, width, height)?),
+        None => None,
+    };
+    let content = appearance_content(stamp, &glyphs, &face, seal.as_ref().map(|s| s.placed))?;
     let mut form = Dictionary::new();
     form.set("Type", Object::Name(b"XObject".to_vec()));
     form.set("Subtype", Object::Name(b"Form".to_vec()));
@@ -227,17 +234,100 @@ pub fn add_appearance(document: &mut Document, stamp: &Stamp) -> Result<ObjectId
     fonts.set("F1", Object::Reference(font));
     let mut resources = Dictionary::new();
     resources.set("Font", fonts);
+    if let Some(seal) = &seal {
+        let mut xobjects = Dictionary::new();
+        xobjects.set("Im1", Object::Reference(seal.id));
+        resources.set("XObject", xobjects);
+    }
     form.set("Resources", resources);
     Ok(document.add_object(compressed_stream(form, content)?))
 }
 
-/// The content stream: a thin red border and the lines, left-aligned, top to bottom.
+/// Largest seal image accepted, in pixels (a 2000×2000 scan of a seal is plenty).
+const MAX_SEAL_PIXELS: u64 = 4_000_000;
+
+/// The seal's image XObject and where it is drawn in the form: `[x, y, w, h]`.
+struct SealImage {
+    id: ObjectId,
+    placed: [f32; 4],
+}
+
+fn seal_error(reason: impl std::fmt::Display) -> SignError {
+    SignError::PdfStructure {
+        reason: format!("the seal image cannot be used: {reason}; give a PNG file"),
+    }
+}
+
+/// Decodes the PNG, stores its colour samples as a Flate RGB image and its alpha as a Flate
+/// DeviceGray /SMask (ISO 32000-1 §8.9.5, §11.6.5.3), and fits it in a square at the left of
+/// the box, keeping its aspect ratio.
+fn add_seal_image(
+    document: &mut Document,
+    png: &[u8],
+    width: f32,
+    height: f32,
+) -> Result<SealImage, SignError> {
+    let mut reader =
+        image::ImageReader::with_format(std::io::Cursor::new(png), image::ImageFormat::Png);
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_SEAL_PIXELS * 4);
+    reader.limits(limits);
+    let (pixels_w, pixels_h) = reader.into_dimensions().map_err(seal_error)?;
+    if u64::from(pixels_w) * u64::from(pixels_h) > MAX_SEAL_PIXELS {
+        return Err(seal_error(format!(
+            "it is {pixels_w}×{pixels_h} pixels, more than {MAX_SEAL_PIXELS}"
+        )));
+    }
+    let decoded = image::load_from_memory_with_format(png, image::ImageFormat::Png)
+        .map_err(seal_error)?
+        .to_rgba8();
+    let (w, h) = decoded.dimensions();
+    let mut rgb = Vec::with_capacity((w * h * 3) as usize);
+    let mut alpha = Vec::with_capacity((w * h) as usize);
+    for pixel in decoded.pixels() {
+        rgb.extend_from_slice(&pixel.0[..3]);
+        alpha.push(pixel.0[3]);
+    }
+    let image_dict = |colour_space: &[u8]| {
+        let mut dict = Dictionary::new();
+        dict.set("Type", Object::Name(b"XObject".to_vec()));
+        dict.set("Subtype", Object::Name(b"Image".to_vec()));
+        dict.set("Width", i64::from(w));
+        dict.set("Height", i64::from(h));
+        dict.set("ColorSpace", Object::Name(colour_space.to_vec()));
+        dict.set("BitsPerComponent", 8);
+        dict
+    };
+    let mask = document.add_object(compressed_stream(image_dict(b"DeviceGray"), alpha)?);
+    let mut colour = image_dict(b"DeviceRGB");
+    colour.set("SMask", Object::Reference(mask));
+    let id = document.add_object(compressed_stream(colour, rgb)?);
+
+    let side = (height - 2.0 * PADDING).min(width / 2.0).max(1.0);
+    let scale = side / (w.max(h) as f32);
+    let (draw_w, draw_h) = (w as f32 * scale, h as f32 * scale);
+    let x = PADDING + (side - draw_w) / 2.0;
+    let y = (height - draw_h) / 2.0;
+    Ok(SealImage {
+        id,
+        placed: [x, y, draw_w, draw_h],
+    })
+}
+
+/// The content stream: a thin red border, the seal (if any) at the left, and the lines,
+/// left-aligned after it, top to bottom.
 fn appearance_content(
     stamp: &Stamp,
     glyphs: &GlyphSet,
     face: &ttf_parser::Face,
+    seal: Option<[f32; 4]>,
 ) -> Result<Vec<u8>, SignError> {
     let [_, _, width, height] = stamp.rect;
+    // Text starts right of the seal's square.
+    let text_x = match seal {
+        Some(_) => PADDING + (height - 2.0 * PADDING).min(width / 2.0).max(1.0) + PADDING,
+        None => PADDING,
+    };
     let cid_of = |c: char| {
         let glyph = face.glyph_index(c).map_or(0, |g| g.0);
         glyphs.remapper.get(glyph).unwrap_or(0)
@@ -255,7 +345,7 @@ fn appearance_content(
         .fold(0.0_f32, f32::max);
     let lines = stamp.lines.len().max(1) as f32;
     let by_width = if widest > 0.0 {
-        (width - 2.0 * PADDING) / widest
+        (width - text_x - PADDING) / widest
     } else {
         MAX_FONT_SIZE
     };
@@ -274,6 +364,9 @@ fn appearance_content(
         width - 1.0,
         height - 1.0
     );
+    if let Some([x, y, w, h]) = seal {
+        let _ = writeln!(content, "q {w:.3} 0 0 {h:.3} {x:.3} {y:.3} cm /Im1 Do Q");
+    }
     let text_block = lines * size * LEADING;
     let mut baseline = (height + text_block) / 2.0 - size;
     for line in &stamp.lines {
@@ -286,7 +379,7 @@ fn appearance_content(
         .map_err(|e| font_error(e.to_string()))?;
         let _ = writeln!(
             content,
-            "BT /F1 {size:.2} Tf {PADDING:.2} {baseline:.2} Td {} Tj ET",
+            "BT /F1 {size:.2} Tf {text_x:.2} {baseline:.2} Td {} Tj ET",
             String::from_utf8_lossy(&shown)
         );
         baseline -= size * LEADING;

@@ -7,10 +7,16 @@
 //! (`IncrementalDocument`, `Writer`); this file never lexes PDF itself. The only bytes patched
 //! after serialization are the /ByteRange numbers and the /Contents hex digits, located by
 //! searching the appended part for lopdf's own serialization of their placeholders.
+//!
+//! Memory: the input is parsed with its stream contents dropped (only dictionaries and arrays
+//! are needed to add a field), and [`prepare_streamed`] hands the input bytes to a sink (the
+//! output file, hashed on the way) while keeping only the small appended part in memory, so
+//! signing a file costs its size plus a few megabytes rather than three copies of it.
 
+use std::io::Write;
 use std::ops::Range;
 
-use lopdf::{Dictionary, Document, IncrementalDocument, Object, StringFormat, Writer};
+use lopdf::{Dictionary, Document, IncrementalDocument, LoadOptions, Object, StringFormat, Writer};
 
 use super::SignError;
 use super::appearance::{Stamp, add_appearance};
@@ -41,30 +47,36 @@ pub struct SignatureRevision {
     pub certify: bool,
 }
 
-/// The input plus the new revision, with /ByteRange filled and /Contents still zeros.
+/// The signed file from offset `base` on, with /ByteRange filled and /Contents still zeros:
+/// the whole file for [`prepare`] (`base` 0), only the appended revision for
+/// [`prepare_streamed`] (`base` = input length, the input went to the sink).
 #[derive(Debug)]
 pub struct PreparedRevision {
     bytes: Vec<u8>,
-    /// Offsets of the /Contents hex string including its `<` and `>`.
+    /// File offset of `bytes[0]`.
+    base: usize,
+    /// File offsets of the /Contents hex string including its `<` and `>`.
     contents: Range<usize>,
 }
 
 impl PreparedRevision {
     /// The /ByteRange array: everything but the /Contents hex string.
     pub fn byte_range(&self) -> [usize; 4] {
+        let total = self.base + self.bytes.len();
         [
             0,
             self.contents.start,
             self.contents.end,
-            self.bytes.len() - self.contents.end,
+            total - self.contents.end,
         ]
     }
 
-    /// The two byte slices the signature covers, in order.
+    /// The signed slices held in memory, in order: for [`prepare`] the whole signed range; for
+    /// [`prepare_streamed`] what follows the input (the sink saw the rest).
     pub fn signed_parts(&self) -> [&[u8]; 2] {
         [
-            &self.bytes[..self.contents.start],
-            &self.bytes[self.contents.end..],
+            &self.bytes[..self.contents.start - self.base],
+            &self.bytes[self.contents.end - self.base..],
         ]
     }
 
@@ -82,7 +94,7 @@ impl PreparedRevision {
             });
         }
         let hex = hex::encode_upper(cms);
-        let start = self.contents.start + 1;
+        let start = self.contents.start - self.base + 1;
         self.bytes[start..start + hex.len()].copy_from_slice(hex.as_bytes());
         Ok(self.bytes)
     }
@@ -106,11 +118,29 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Loads `input` with lopdf and refuses what cannot be signed by incremental update.
+/// Load filter: keeps every object but empties the contents of ordinary streams (images,
+/// fonts, page contents), which signing never reads. Object and cross-reference streams keep
+/// theirs: lopdf unpacks them after this filter. lopdf keeps the returned object for members
+/// of object streams and the (edited) argument otherwise, so both are the same here; the clone
+/// is cheap once the content is gone.
+fn drop_stream_contents(id: (u32, u16), object: &mut Object) -> Option<((u32, u16), Object)> {
+    if let Object::Stream(stream) = object {
+        let kind = stream.dict.get(b"Type").and_then(Object::as_name).ok();
+        if !matches!(kind, Some(b"ObjStm" | b"XRef")) {
+            stream.content = Vec::new();
+        }
+    }
+    Some((id, object.clone()))
+}
+
+/// Loads the structure of `input` with lopdf (stream contents left out) and refuses what
+/// cannot be signed by incremental update.
 pub fn load(input: &[u8]) -> Result<Document, SignError> {
-    let document = Document::load_mem(input).map_err(|e| SignError::PdfRead {
-        reason: e.to_string(),
-    })?;
+    let document =
+        Document::load_mem_with_options(input, LoadOptions::with_filter(drop_stream_contents))
+            .map_err(|e| SignError::PdfRead {
+                reason: e.to_string(),
+            })?;
     if document.is_encrypted()
         || document.encryption_state.is_some()
         || document.trailer.get(b"Encrypt").is_ok()
@@ -120,8 +150,84 @@ pub fn load(input: &[u8]) -> Result<Document, SignError> {
     Ok(document)
 }
 
-/// Builds the new revision after `input` and fills its /ByteRange.
+/// Builds the new revision after `input` and fills its /ByteRange; returns the whole signed
+/// file in memory.
 pub fn prepare(input: &[u8], revision: &SignatureRevision) -> Result<PreparedRevision, SignError> {
+    let (previous, new) = build(input, revision)?;
+    let mut bytes = Vec::with_capacity(input.len() + revision.contents_len * 2 + 4096);
+    write_update(input.to_vec(), previous, new, &mut bytes)?;
+    if !bytes.starts_with(input) {
+        return Err(SignError::PdfWrite {
+            reason: "the writer changed bytes of the original revision".into(),
+        });
+    }
+    locate_and_fill(bytes, 0, input.len(), revision.contents_len)
+}
+
+/// Builds the new revision after `input`, writes the input bytes, unchanged, to `sink` and
+/// returns only the appended revision (with /ByteRange filled), so the caller can hash and
+/// write the input without a second copy of it in memory.
+pub fn prepare_streamed<W: Write>(
+    input: Vec<u8>,
+    revision: &SignatureRevision,
+    sink: &mut W,
+) -> Result<PreparedRevision, SignError> {
+    let (previous, new) = build(&input, revision)?;
+    let input_len = input.len();
+    let mut split = SplitWriter {
+        sink,
+        prefix_len: input_len,
+        written: 0,
+        tail: Vec::with_capacity(revision.contents_len * 2 + 64 * 1024),
+    };
+    write_update(input, previous, new, &mut split)?;
+    let tail = split.tail;
+    locate_and_fill(tail, input_len, 0, revision.contents_len)
+}
+
+/// Sends the first `prefix_len` bytes to `sink` and keeps the rest.
+struct SplitWriter<'a, W: Write> {
+    sink: &'a mut W,
+    prefix_len: usize,
+    written: usize,
+    tail: Vec<u8>,
+}
+
+impl<W: Write> Write for SplitWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let to_sink = self.prefix_len.saturating_sub(self.written).min(buf.len());
+        if to_sink > 0 {
+            let n = self.sink.write(&buf[..to_sink])?;
+            self.written += n;
+            return Ok(n);
+        }
+        self.tail.extend_from_slice(buf);
+        self.written += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.sink.flush()
+    }
+}
+
+/// Serializes `previous` bytes followed by `new` as an incremental update (lopdf writes the
+/// previous bytes first, verbatim).
+fn write_update<W: Write>(
+    input: Vec<u8>,
+    previous: Document,
+    new: Document,
+    target: &mut W,
+) -> Result<(), SignError> {
+    let mut update = IncrementalDocument::create_from(input, previous);
+    update.new_document = new;
+    update.save_to(target).map_err(|e| SignError::PdfWrite {
+        reason: e.to_string(),
+    })
+}
+
+/// The previous document (structure only) and the new revision's objects.
+fn build(input: &[u8], revision: &SignatureRevision) -> Result<(Document, Document), SignError> {
     let previous = load(input)?;
     let root_id = previous
         .trailer
@@ -289,26 +395,14 @@ pub fn prepare(input: &[u8], revision: &SignatureRevision) -> Result<PreparedRev
     if catalog_changed {
         new.set_object(root_id, catalog);
     }
-
-    let mut update = IncrementalDocument::create_from(input.to_vec(), previous);
-    update.new_document = new;
-    let mut bytes = Vec::with_capacity(input.len() + revision.contents_len * 2 + 4096);
-    update
-        .save_to(&mut bytes)
-        .map_err(|e| SignError::PdfWrite {
-            reason: e.to_string(),
-        })?;
-    if !bytes.starts_with(input) {
-        return Err(SignError::PdfWrite {
-            reason: "the writer changed bytes of the original revision".into(),
-        });
-    }
-    locate_and_fill(bytes, input.len(), revision.contents_len)
+    Ok((previous, new))
 }
 
-/// Finds the placeholders in the appended part and writes the real /ByteRange.
+/// Finds the placeholders in the appended part and writes the real /ByteRange. `bytes` holds
+/// the file from offset `base`; the search starts at `bytes[appended_from..]`.
 fn locate_and_fill(
     mut bytes: Vec<u8>,
+    base: usize,
     appended_from: usize,
     contents_len: usize,
 ) -> Result<PreparedRevision, SignError> {
@@ -332,6 +426,7 @@ fn locate_and_fill(
         appended_from + find(&bytes[appended_from..], &range_placeholder).ok_or_else(missing)?;
 
     let after_contents = bytes.len() - contents.end;
+    let contents = base + contents.start..base + contents.end;
     let numbers = format!("0 {} {} {after_contents}", contents.start, contents.end);
     let width = range_placeholder.len() - 2;
     if numbers.len() > width {
@@ -341,7 +436,11 @@ fn locate_and_fill(
     }
     let filled = format!("[{numbers:<width$}]");
     bytes[range_start..range_start + filled.len()].copy_from_slice(filled.as_bytes());
-    Ok(PreparedRevision { bytes, contents })
+    Ok(PreparedRevision {
+        bytes,
+        base,
+        contents,
+    })
 }
 
 /// The top-level fields of the AcroForm, dereferenced.

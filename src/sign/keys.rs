@@ -58,6 +58,44 @@ impl DigestAlgorithm {
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         self.digest_parts(&[data])
     }
+
+    /// An incremental hasher, for data that arrives in pieces (a file being written).
+    pub fn hasher(self) -> Hasher {
+        use sha2::Digest;
+        match self {
+            DigestAlgorithm::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
+            DigestAlgorithm::Sha384 => Hasher::Sha384(sha2::Sha384::new()),
+        }
+    }
+}
+
+/// A running [`DigestAlgorithm`] hash.
+#[derive(Debug, Clone)]
+pub enum Hasher {
+    /// SHA-256 state.
+    Sha256(sha2::Sha256),
+    /// SHA-384 state.
+    Sha384(sha2::Sha384),
+}
+
+impl Hasher {
+    /// Adds `data` to the message.
+    pub fn update(&mut self, data: &[u8]) {
+        use sha2::Digest;
+        match self {
+            Hasher::Sha256(h) => h.update(data),
+            Hasher::Sha384(h) => h.update(data),
+        }
+    }
+
+    /// The digest of everything added.
+    pub fn finish(self) -> Vec<u8> {
+        use sha2::Digest;
+        match self {
+            Hasher::Sha256(h) => h.finalize().to_vec(),
+            Hasher::Sha384(h) => h.finalize().to_vec(),
+        }
+    }
 }
 
 /// Where a private key lives and how it signs. Implemented by [`SoftwareSigner`]; a PKCS#11

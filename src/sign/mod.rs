@@ -20,7 +20,7 @@ pub mod timestamp;
 pub use error::SignError;
 pub use keys::{DigestAlgorithm, RsaScheme, Signer, SoftwareSigner};
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Offset as _, Utc};
@@ -105,6 +105,9 @@ pub struct VisibleSignature {
     pub rect: [f32; 4],
     /// "Cơ quan" line; `None` uses the certificate's organisation (O).
     pub organisation: Option<String>,
+    /// A seal or handwritten-signature image (PNG file bytes, transparency kept) drawn on the
+    /// left of the box, under the text's side; `None` draws text only.
+    pub seal: Option<Vec<u8>>,
 }
 
 impl Default for SignOptions {
@@ -158,12 +161,42 @@ pub fn sign_pdf(
 /// fraction lengths vary between answers).
 const TOKEN_SIZE_SLACK: usize = 64;
 
+/// Everything decided before the document is read: the new revision's objects, the CMS
+/// signing time and the size of the /Contents hole (from a sample time-stamp when a TSA is set).
+struct Plan {
+    revision: incremental::SignatureRevision,
+    cms_signing_time: Option<std::time::SystemTime>,
+    sample_token: Option<Vec<u8>>,
+    timestamp_error: Option<String>,
+}
+
+/// The CMS signature and what became of the time-stamp.
+struct MadeSignature {
+    cms: Vec<u8>,
+    timestamped: bool,
+    timestamp_error: Option<String>,
+}
+
 /// [`sign_pdf`], also reporting whether the time-stamp was added.
 pub fn sign_pdf_with_outcome(
     input: &[u8],
     signer: &dyn Signer,
     options: &SignOptions,
 ) -> Result<SignOutcome, SignError> {
+    let plan = plan(signer, options)?;
+    let prepared = incremental::prepare(input, &plan.revision)?;
+    let digest = signer
+        .digest_algorithm()
+        .digest_parts(&prepared.signed_parts());
+    let made = make_signature(plan, signer, options, &digest)?;
+    Ok(SignOutcome {
+        pdf: prepared.finish(&made.cms)?,
+        timestamped: made.timestamped,
+        timestamp_error: made.timestamp_error,
+    })
+}
+
+fn plan(signer: &dyn Signer, options: &SignOptions) -> Result<Plan, SignError> {
     keys::check_certificate_usable(signer.certificate(), std::time::SystemTime::now())?;
     let signing_time = options
         .signing_time
@@ -246,32 +279,50 @@ pub fn sign_pdf_with_outcome(
                     .as_deref(),
                 &signing_time,
             ),
+            seal: visible.seal.clone(),
         }),
         certify: options.certify.is_some(),
     };
-    let prepared = incremental::prepare(input, &revision)?;
-    let digest = signer
-        .digest_algorithm()
-        .digest_parts(&prepared.signed_parts());
+    Ok(Plan {
+        revision,
+        cms_signing_time,
+        sample_token,
+        timestamp_error,
+    })
+}
+
+/// Signs `digest` (of the byte range), with a signature time-stamp when the plan has one.
+fn make_signature(
+    plan: Plan,
+    signer: &dyn Signer,
+    options: &SignOptions,
+    digest: &[u8],
+) -> Result<MadeSignature, SignError> {
+    let Plan {
+        cms_signing_time,
+        sample_token,
+        mut timestamp_error,
+        ..
+    } = plan;
     let mut timestamped = false;
-    let signature = match (&options.tsa, sample_token) {
+    let cms = match (&options.tsa, sample_token) {
         (Some(tsa), Some(_)) => {
-            match cms::build_timestamped_signature(signer, &digest, cms_signing_time, tsa) {
+            match cms::build_timestamped_signature(signer, digest, cms_signing_time, tsa) {
                 Ok(signature) => {
                     timestamped = true;
                     signature
                 }
                 Err(error @ SignError::Timestamp { .. }) if !options.timestamp_required => {
                     timestamp_error = Some(error.to_string());
-                    cms::build_detached_signature(signer, &digest, cms_signing_time)?
+                    cms::build_detached_signature(signer, digest, cms_signing_time)?
                 }
                 Err(error) => return Err(error),
             }
         }
-        _ => cms::build_detached_signature(signer, &digest, cms_signing_time)?,
+        _ => cms::build_detached_signature(signer, digest, cms_signing_time)?,
     };
-    Ok(SignOutcome {
-        pdf: prepared.finish(&signature)?,
+    Ok(MadeSignature {
+        cms,
         timestamped,
         timestamp_error,
     })
@@ -285,24 +336,77 @@ pub fn sign_file(
     signer: &dyn Signer,
     options: &SignOptions,
 ) -> Result<(), SignError> {
+    sign_file_with_outcome(input, output, signer, options).map(|_| ())
+}
+
+/// Passes bytes to the output file and to the running hash of the signed range.
+struct HashingWriter<W: Write> {
+    file: W,
+    hasher: keys::Hasher,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.file.write(buf)?;
+        self.hasher.update(&buf[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// [`sign_file`], also reporting whether the time-stamp was added. The returned
+/// [`SignOutcome::pdf`] is empty: the signed bytes are in `output`.
+///
+/// Memory stays near the input's size: the input is read once, written to the temporary file
+/// and hashed on the way, and only the appended revision is held apart to receive the
+/// signature before it is written after the input.
+pub fn sign_file_with_outcome(
+    input: &Path,
+    output: &Path,
+    signer: &dyn Signer,
+    options: &SignOptions,
+) -> Result<SignOutcome, SignError> {
     let in_file = |source: SignError| SignError::InFile {
         path: input.to_path_buf(),
         source: Box::new(source),
     };
     let bytes = std::fs::read(input).map_err(|e| SignError::io(input, e))?;
-    let signed = sign_pdf(&bytes, signer, options).map_err(in_file)?;
+    let plan = plan(signer, options).map_err(in_file)?;
     let folder = match output.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temporary =
+    let temporary =
         tempfile::NamedTempFile::new_in(folder).map_err(|e| SignError::io(folder, e))?;
-    temporary
-        .write_all(&signed)
-        .and_then(|()| temporary.as_file().sync_all())
-        .map_err(|e| SignError::io(temporary.path(), e))?;
+    let made = {
+        let temp_error = |e: std::io::Error| SignError::io(temporary.path(), e);
+        let mut sink = HashingWriter {
+            file: std::io::BufWriter::with_capacity(1 << 20, temporary.as_file()),
+            hasher: signer.digest_algorithm().hasher(),
+        };
+        let prepared =
+            incremental::prepare_streamed(bytes, &plan.revision, &mut sink).map_err(in_file)?;
+        let HashingWriter { file, mut hasher } = sink;
+        let mut file = file.into_inner().map_err(|e| temp_error(e.into_error()))?;
+        for part in prepared.signed_parts() {
+            hasher.update(part);
+        }
+        let made = make_signature(plan, signer, options, &hasher.finish()).map_err(in_file)?;
+        let revision = prepared.finish(&made.cms).map_err(in_file)?;
+        file.write_all(&revision)
+            .and_then(|()| file.sync_all())
+            .map_err(temp_error)?;
+        made
+    };
     temporary
         .persist(output)
         .map_err(|e| SignError::io(output, e.error))?;
-    Ok(())
+    Ok(SignOutcome {
+        pdf: Vec::new(),
+        timestamped: made.timestamped,
+        timestamp_error: made.timestamp_error,
+    })
 }

@@ -1,0 +1,250 @@
+//! `motcua assemble` and `motcua scan` through the real binary: the per-input report (text and
+//! `--json`) against the committed scan fixtures, bad inputs named while the rest of the batch
+//! goes on, and scanning from SANE's `test` backend (Debian sane-utils) into a folder, then
+//! assembling what was scanned. Every written PDF passes `qpdf --check`.
+
+mod common;
+
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+use common::*;
+
+fn motcua() -> Command {
+    Command::cargo_bin("motcua").unwrap()
+}
+
+fn json_of(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+#[test]
+fn assemble_reports_every_input_and_page_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ho-so.pdf");
+    let output = motcua()
+        .args(["assemble", "--profile", "compact", "--json", "-o"])
+        .arg(&out)
+        .arg(scan(TEXT_SKEW_PLUS_2_5))
+        .arg(scan(BLANK))
+        .arg(scan(COLOUR_STAMP))
+        .arg(scan(BW_TIFF_2_PAGES))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json_of(&output);
+    let inputs = report["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 4);
+
+    let skewed = &inputs[0]["pages"][0];
+    let skew = skewed["skew_degrees"].as_f64().unwrap();
+    assert!((skew.abs() - 2.5).abs() < 0.3, "skew {skew}");
+    assert_eq!(skewed["deskewed"], true);
+    assert_eq!(skewed["removed_as_blank"], false);
+    assert!(skewed["bytes"].as_u64().unwrap() > 0);
+
+    let blank = &inputs[1]["pages"][0];
+    assert_eq!(blank["blank"], "blank");
+    assert_eq!(blank["removed_as_blank"], true);
+
+    assert_eq!(inputs[2]["pages"][0]["mode"], "color");
+    assert_eq!(inputs[3]["pages"].as_array().unwrap().len(), 2);
+    assert_eq!(inputs[3]["pages"][0]["mode"], "bw");
+    assert_eq!(inputs[3]["pages"][0]["encoding"], "ccitt-g4");
+
+    // 1 + 0 (blank removed) + 1 + 2 pages; the sizes reported are the file's.
+    assert_eq!(report["pages_written"], 4);
+    assert_eq!(
+        report["output_bytes"].as_u64().unwrap(),
+        std::fs::metadata(&out).unwrap().len()
+    );
+    assert_qpdf_ok(&out);
+    assert!(pdfinfo(&out).contains("Pages:           4"));
+}
+
+#[test]
+fn assemble_text_report_names_files_modes_and_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ho-so.pdf");
+    let output = motcua()
+        .args(["assemble", "--no-clean", "--mode", "gray", "-o"])
+        .arg(&out)
+        .arg(scan(TEXT_SKEW_0))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(TEXT_SKEW_0), "{stdout}");
+    assert!(stdout.contains("trang 1: gray"), "{stdout}");
+    assert!(stdout.contains("byte"), "{stdout}");
+    assert_qpdf_ok(&out);
+}
+
+#[test]
+fn forced_black_and_white_archive_uses_group_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bw.pdf");
+    let output = motcua()
+        .args([
+            "assemble",
+            "--profile",
+            "archive",
+            "--mode",
+            "bw",
+            "--json",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(scan(TEXT_SKEW_0))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let report = json_of(&output);
+    assert_eq!(report["inputs"][0]["pages"][0]["encoding"], "ccitt-g4");
+    assert_eq!(page_images(&out)[0].0, "CCITTFaxDecode");
+}
+
+#[test]
+fn bad_input_is_named_and_the_rest_is_assembled_with_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("trang-rong.jpg");
+    std::fs::write(&empty, b"").unwrap();
+    let out = dir.path().join("ho-so.pdf");
+    let output = motcua()
+        .args(["assemble", "-o"])
+        .arg(&out)
+        .arg(&empty)
+        .arg(scan(TEXT_SKEW_0))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("trang-rong.jpg"), "{stderr}");
+    assert_qpdf_ok(&out);
+    assert!(pdfinfo(&out).contains("Pages:           1"));
+}
+
+#[test]
+fn nothing_to_write_exits_2_without_an_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("hong.png");
+    std::fs::write(&broken, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let out = dir.path().join("ho-so.pdf");
+    let output = motcua()
+        .args(["assemble", "-o"])
+        .arg(&out)
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("hong.png"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn scan_from_the_sane_test_adf_then_assemble() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages_dir = dir.path().join("quet");
+    let output = motcua()
+        .args([
+            "scan",
+            "--device",
+            "test",
+            "--resolution",
+            "75",
+            "--mode",
+            "gray",
+            "--source",
+            "adf",
+            "--option",
+            "test-picture=Grid",
+            "-o",
+        ])
+        .arg(&pages_dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The test backend's feeder holds ten sheets; each completed page is printed as it arrives.
+    let pages: Vec<_> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(std::path::PathBuf::from)
+        .collect();
+    assert_eq!(pages.len(), 10, "{pages:?}");
+    assert!(
+        pages
+            .iter()
+            .all(|p| p.is_file() && p.starts_with(&pages_dir))
+    );
+
+    let out = dir.path().join("quet.pdf");
+    let output = motcua()
+        .args(["assemble", "--keep-blank", "--json", "-o"])
+        .arg(&out)
+        .args(&pages[..3])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(json_of(&output)["pages_written"], 3);
+    assert_qpdf_ok(&out);
+}
+
+#[test]
+fn flatbed_scan_stops_after_the_requested_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    motcua()
+        .args([
+            "scan",
+            "--device",
+            "test",
+            "--resolution",
+            "50",
+            "--mode",
+            "color",
+            "--source",
+            "flatbed",
+            "--pages",
+            "1",
+            "-o",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn unknown_scanner_exits_2_with_the_device_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = motcua()
+        .args(["scan", "--device", "khong-co:may-quet", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("khong-co:may-quet"), "{stderr}");
+}
+
+#[test]
+fn source_names_are_parsed_from_scanimage_help() {
+    let help = "  Scan Mode:\n    --mode Gray|Color [Gray]\n    --source Flatbed|ADF Front|ADF Duplex [Flatbed]\n        Selects the scan source.\n";
+    assert_eq!(
+        motcua::capture::scan::parse_source_names(help),
+        vec!["Flatbed", "ADF Front", "ADF Duplex"]
+    );
+    assert!(motcua::capture::scan::parse_source_names("no options").is_empty());
+}
