@@ -14,6 +14,7 @@ pub mod catalog;
 mod desk;
 pub mod dossier;
 pub mod pdf;
+pub mod receipt;
 pub mod sign;
 pub mod store;
 

@@ -104,6 +104,12 @@ impl WorkingCalendar {
         total.num_minutes()
     }
 
+    /// The instant at which `minutes` working minutes have elapsed after `start` (0 or less: the
+    /// effective start). Used to move a due date by time paused (status 5) or by an apology slip.
+    pub fn add_working_minutes(&self, start: NaiveDateTime, minutes: i64) -> NaiveDateTime {
+        self.add_working_time(start, TimeDelta::minutes(minutes.max(0)))
+    }
+
     /// The instant at which `budget` working time has elapsed after `start`.
     fn add_working_time(&self, start: NaiveDateTime, budget: TimeDelta) -> NaiveDateTime {
         let mut remaining = budget;

@@ -2,6 +2,7 @@
 //! output formats (text and the documented `--json`) live in [`json`] and [`text`].
 
 mod json;
+mod slips;
 mod text;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -50,6 +51,10 @@ enum Command {
     /// Office settings (agency.code, agency.name, …).
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Print Mẫu 01, the receipt and appointment slip of a dossier, as an A4 PDF.
+    Receipt(slips::ReceiptArgs),
+    /// Issue Mẫu 04, the apology slip with a new due date, as an A4 PDF.
+    Apology(slips::ApologyArgs),
 }
 
 #[derive(Subcommand)]
@@ -360,6 +365,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             None => return Err(Failure::Usage(format!("chưa đặt {key}"))),
         },
         Command::Config(ConfigCmd::Set { key, value }) => desk.set_setting(&key, &value, &actor)?,
+        Command::Receipt(args) => slips::receipt(&desk, args, &actor)?,
+        Command::Apology(args) => slips::apology(&desk, args, &actor)?,
         Command::Calendar(_) => {}
     }
     Ok(ExitCode::SUCCESS)

@@ -8,6 +8,7 @@
 mod audit;
 mod blobs;
 mod dossiers;
+mod events;
 mod migrations;
 mod procedures;
 mod settings;
