@@ -15,7 +15,8 @@ mod desk;
 pub mod dossier;
 pub mod pdf;
 pub mod receipt;
+pub mod report;
 pub mod sign;
 pub mod store;
 
-pub use desk::{Desk, DeskError, ErrorCode, default_data_dir};
+pub use desk::{Desk, DeskError, ErrorCode, default_data_dir, vietnam_now};

@@ -82,6 +82,9 @@ enum DossierCmd {
         status: Option<String>,
         #[arg(long)]
         search: Option<String>,
+        /// `due`: least remaining working time first (overdue at the top).
+        #[arg(long, value_enum)]
+        sort: Option<SortArg>,
         #[arg(long)]
         json: bool,
     },
@@ -125,6 +128,11 @@ struct NewArgs {
     notes: String,
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Due,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -310,6 +318,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Dossier(DossierCmd::List {
             status,
             search,
+            sort,
             json,
         }) => {
             let status = status.map(|s| parse_status(&s)).transpose()?;
@@ -317,10 +326,20 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
                 status,
                 text: search,
             })?;
+            let now = motcua::vietnam_now();
+            let mut rows = dossiers
+                .into_iter()
+                .map(|d| desk.deadline_of(&d, now).map(|state| (d, state)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some(SortArg::Due) = sort {
+                // Running clocks first, least time left first; stopped ones after, by the same key.
+                rows.sort_by_key(|(d, s)| (s.stopped, s.remaining_minutes, d.code.clone()));
+            }
+            let day = desk.calendar().hours().day_length().num_minutes();
             if json {
-                println!("{}", json::dossiers(&dossiers));
+                println!("{}", json::dossiers_with_deadlines(&rows));
             } else {
-                text::dossiers(&dossiers);
+                text::dossiers(&rows, day);
             }
         }
         Command::Dossier(DossierCmd::Show { code, json }) => {

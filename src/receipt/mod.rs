@@ -16,7 +16,9 @@ mod issue;
 
 pub use form01::ReceiptSlip;
 pub use form04::ApologySlip;
-pub use issue::{AGENCY_NAME, AGENCY_UNIT, DEMO_AGENCY_NAME, DEMO_AGENCY_UNIT};
+pub use issue::{
+    AGENCY_NAME, AGENCY_UNIT, APOLOGY_ISSUED, DEMO_AGENCY_NAME, DEMO_AGENCY_UNIT, RECEIPT_ISSUED,
+};
 
 use chrono::NaiveDateTime;
 use std::path::PathBuf;
