@@ -119,6 +119,8 @@ pub enum DeskError {
     UnknownProcedure(String),
     #[error(transparent)]
     Receipt(#[from] crate::receipt::ReceiptError),
+    #[error(transparent)]
+    Export(#[from] crate::report::ExportError),
 }
 
 impl DeskError {
@@ -161,6 +163,10 @@ impl DeskError {
                 ReceiptError::ApologyAfterDue { .. } => ErrorCode::ApologyAfterDue,
                 ReceiptError::ReasonMissing { .. } => ErrorCode::RequiredField,
                 ReceiptError::Write { .. } => ErrorCode::FileUnwritable,
+                _ => ErrorCode::Internal,
+            },
+            DeskError::Export(e) => match e {
+                crate::report::ExportError::Write { .. } => ErrorCode::FileUnwritable,
                 _ => ErrorCode::Internal,
             },
         }

@@ -214,3 +214,17 @@ fn store_derives_the_pause_from_the_audit_trail() {
             .add_working_minutes(new_due, after.paused_minutes)
     );
 }
+
+/// Regression: a due time at closing (17:00) was moved to the next morning even with no pause, so the
+/// list showed the wrong appointment and a dossier due today looked green.
+#[test]
+fn due_at_closing_time_is_not_moved_when_nothing_was_paused() {
+    let cal = calendar();
+    // Same-day procedure received Monday 02/03/2026 09:00: due 17:00 that day.
+    let received = at(2026, 3, 2, 9, 0);
+    let due = cal.due_at(received, ProcessingTime::same_day());
+    assert_eq!(due, at(2026, 3, 2, 17, 0));
+    let state = deadline(&cal, received, due, &[], at(2026, 3, 2, 10, 0), ONE_DAY);
+    assert_eq!(state.effective_due, due);
+    assert_eq!(state.colour, DeadlineColour::Orange);
+}

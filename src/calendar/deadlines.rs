@@ -104,10 +104,13 @@ impl WorkingCalendar {
         total.num_minutes()
     }
 
-    /// The instant at which `minutes` working minutes have elapsed after `start` (0 or less: the
-    /// effective start). Used to move a due date by time paused (status 5) or by an apology slip.
+    /// The instant at which `minutes` working minutes have elapsed after `start` (0 or less: `start`
+    /// itself, even outside working hours). Used to move a due date by the time paused in status 5.
     pub fn add_working_minutes(&self, start: NaiveDateTime, minutes: i64) -> NaiveDateTime {
-        self.add_working_time(start, TimeDelta::minutes(minutes.max(0)))
+        if minutes <= 0 {
+            return start;
+        }
+        self.add_working_time(start, TimeDelta::minutes(minutes))
     }
 
     /// The instant at which `budget` working time has elapsed after `start`.

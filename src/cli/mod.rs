@@ -2,6 +2,7 @@
 //! output formats (text and the documented `--json`) live in [`json`] and [`text`].
 
 mod json;
+mod report;
 mod slips;
 mod text;
 
@@ -55,6 +56,8 @@ enum Command {
     Receipt(slips::ReceiptArgs),
     /// Issue Mẫu 04, the apology slip with a new due date, as an A4 PDF.
     Apology(slips::ApologyArgs),
+    /// Figures for dossiers received in a period: by channel, on time / late, per procedure.
+    Report(report::ReportArgs),
 }
 
 #[derive(Subcommand)]
@@ -386,6 +389,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Config(ConfigCmd::Set { key, value }) => desk.set_setting(&key, &value, &actor)?,
         Command::Receipt(args) => slips::receipt(&desk, args, &actor)?,
         Command::Apology(args) => slips::apology(&desk, args, &actor)?,
+        Command::Report(args) => report::run(&desk, args)?,
         Command::Calendar(_) => {}
     }
     Ok(ExitCode::SUCCESS)
