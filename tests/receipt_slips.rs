@@ -270,3 +270,28 @@ fn cli_receipt_and_apology_write_files_and_refuse_late_apologies() {
     let stderr = String::from_utf8(late.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("lỗi [apology_after_due]"), "{stderr}");
 }
+
+/// The slips are ordinary PDFs for the signing module: a signed Mẫu 01 validates with poppler's pdfsig
+/// against the test PKI, and its text is still extractable.
+#[test]
+fn a_receipt_can_be_signed_with_the_signing_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk(dir.path());
+    let dossier = residence(&desk, ResultReturn::Counter);
+    let pdf = dir.path().join("mau01.pdf");
+    desk.issue_receipt(&dossier.code, 1, &pdf, "Trần Văn Bình")
+        .unwrap();
+    let input = std::fs::read(&pdf).unwrap();
+    let options = motcua::sign::SignOptions {
+        reason: Some("Tiếp nhận hồ sơ".into()),
+        ..motcua::sign::SignOptions::default()
+    };
+    let signed =
+        motcua::sign::sign_pdf(&input, &common::p12_signer("signer-rsa2048.p12"), &options)
+            .unwrap();
+    assert!(signed.starts_with(&input));
+    let out = dir.path().join("mau01-signed.pdf");
+    std::fs::write(&out, &signed).unwrap();
+    common::assert_pdfsig_valid(&out, 1);
+    assert!(pdftotext(&out).contains("NGƯỜI TIẾP NHẬN HỒ SƠ"));
+}
