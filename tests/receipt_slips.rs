@@ -149,6 +149,21 @@ fn receipt_text_matches_golden_with_diacritics_and_qr_decodes_to_the_code() {
     assert_golden(&text, RECEIPT_GOLDEN);
     qpdf_check(&pdf);
     assert_eq!(decode_qr(&pdf, "mau01.png"), vec![dossier.code.clone()]);
+    // An independent reader (zbar) finds both symbols, the Code 128 barcode included.
+    let zbar = Command::new("zbarimg")
+        .args(["-q", "--nodbus"])
+        .arg(PathBuf::from(ARTIFACTS).join("mau01.png"))
+        .output()
+        .expect("zbarimg (zbar-tools) is installed by scripts/install-deps.sh");
+    let found = String::from_utf8(zbar.stdout).unwrap();
+    assert!(
+        found.contains(&format!("CODE-128:{}", dossier.code)),
+        "{found}"
+    );
+    assert!(
+        found.contains(&format!("QR-Code:{}", dossier.code)),
+        "{found}"
+    );
 
     let trail = desk
         .with_store(|s| s.audit_trail(&format!("dossier:{}", dossier.code)))
