@@ -11,6 +11,7 @@ use super::canvas::{Canvas, PAGE_WIDTH, Style};
 use super::{Office, ReceiptError, codes, vi_date_words, vi_time};
 use crate::calendar::ProcessingTime;
 use crate::dossier::{Dossier, ResultReturn};
+use chrono::Timelike;
 
 pub(crate) const LEFT: f32 = 70.0;
 pub(crate) const RIGHT: f32 = 540.0;
@@ -33,6 +34,8 @@ pub struct ReceiptSlip<'a> {
 pub fn processing_time_vi(time: ProcessingTime) -> String {
     match time {
         ProcessingTime::WorkingDays { days } => format!("{days:02} ngày làm việc"),
+        // A cut-off at closing time or later never applies, so it is not printed.
+        ProcessingTime::SameDay { cutoff } if cutoff.hour() >= 17 => "trong ngày".to_owned(),
         ProcessingTime::SameDay { cutoff } => format!(
             "trong ngày (nhận sau {} trả trong ngày làm việc tiếp theo)",
             cutoff.format("%H giờ %M")
@@ -150,14 +153,21 @@ impl ReceiptSlip<'_> {
             self.office.name.trim()
         );
         y = canvas.paragraph(LEFT, LEFT, y, RIGHT, BODY, Style::Regular, &agency);
+        // Contact details the applicant did not give are left out rather than printed empty.
+        let contact = [("Số điện thoại", &a.phone), ("Thư điện tử", &a.email)]
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(label, v)| format!("{label}: {v}"))
+            .collect::<Vec<_>>()
+            .join("    ");
         let lines = [
             format!("Tiếp nhận hồ sơ của: {}", a.full_name),
             format!("Số định danh cá nhân: {}", a.citizen_id),
             format!("Địa chỉ: {}", a.address),
-            format!("Số điện thoại: {}    Thư điện tử: {}", a.phone, a.email),
+            contact,
             format!("Nội dung yêu cầu giải quyết: {}", d.procedure_name),
         ];
-        for line in &lines {
+        for line in lines.iter().filter(|l| !l.is_empty()) {
             y = canvas.paragraph(LEFT, LEFT + 12.0, y, RIGHT, BODY, Style::Regular, line);
         }
         y = canvas.paragraph(
@@ -300,5 +310,28 @@ pub(crate) fn signatures(canvas: &mut Canvas, y: f32, left: (&str, &str), right:
         canvas.centered(cx, y, 11.0, Style::Bold, title);
         canvas.centered(cx, y + 14.0, 10.0, Style::Italic, hint);
         canvas.centered(cx, y + 80.0, 11.0, Style::Bold, name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveTime;
+
+    #[test]
+    fn statutory_time_in_words() {
+        let hm = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+        assert_eq!(
+            processing_time_vi(ProcessingTime::WorkingDays { days: 7 }),
+            "07 ngày làm việc"
+        );
+        assert_eq!(
+            processing_time_vi(ProcessingTime::SameDay { cutoff: hm(15) }),
+            "trong ngày (nhận sau 15 giờ 00 trả trong ngày làm việc tiếp theo)"
+        );
+        assert_eq!(
+            processing_time_vi(ProcessingTime::SameDay { cutoff: hm(17) }),
+            "trong ngày"
+        );
     }
 }
