@@ -228,3 +228,54 @@ fn due_at_closing_time_is_not_moved_when_nothing_was_paused() {
     assert_eq!(state.effective_due, due);
     assert_eq!(state.colour, DeadlineColour::Orange);
 }
+
+/// `motcua dossier list --sort due` puts the overdue dossier first and shows the colours; `--json` carries
+/// the documented `deadline` object.
+#[test]
+fn cli_list_sorts_by_time_left_and_shows_colours() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(dir.path()).unwrap();
+    desk.with_store(|s| s.import_procedures(&[residence_registration()], "t"))
+        .unwrap();
+    let recent = desk
+        .create_dossier(
+            new_dossier("1.004222", "Đặng Văn Lâm", motcua::vietnam_now()),
+            "clerk",
+        )
+        .unwrap();
+    let overdue = desk
+        .create_dossier(
+            new_dossier("1.004222", "Bùi Thị Xuân", at(2026, 1, 5, 9, 0)),
+            "clerk",
+        )
+        .unwrap();
+    drop(desk);
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("motcua")
+            .unwrap()
+            .env("MOTCUA_DATA_DIR", dir.path())
+            .args(args)
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["dossier", "list", "--sort", "due", "--json"])).unwrap();
+    let list = json.as_array().unwrap();
+    assert_eq!(list[0]["code"], overdue.code.as_str());
+    assert_eq!(list[0]["deadline"]["colour"], "red");
+    assert!(list[0]["deadline"]["remaining_minutes"].as_i64().unwrap() < 0);
+    assert_eq!(list[1]["code"], recent.code.as_str());
+    assert_eq!(list[1]["deadline"]["colour"], "green");
+    let text = run(&["dossier", "list", "--sort", "due"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].contains(&overdue.code) && lines[0].contains(" đỏ "),
+        "{text}"
+    );
+    assert!(lines[0].contains("quá hạn"), "{text}");
+    assert!(
+        lines[1].contains(&recent.code) && lines[1].contains(" xanh "),
+        "{text}"
+    );
+}
