@@ -67,6 +67,24 @@ pub struct DeadlineState {
     pub paused: bool,
 }
 
+/// The two calendar questions the rules ask. [`WorkingCalendar`] answers them directly; a report over
+/// many dossiers uses a precomputed table of working days (`report::clock`) that gives the same answers.
+pub trait WorkingClock {
+    /// Working minutes from `from` to `to` (negative when `to` is earlier), truncated toward zero.
+    fn working_minutes_between(&self, from: NaiveDateTime, to: NaiveDateTime) -> i64;
+    /// The instant `minutes` working minutes after `start` (`start` itself for 0 or less).
+    fn add_working_minutes(&self, start: NaiveDateTime, minutes: i64) -> NaiveDateTime;
+}
+
+impl WorkingClock for WorkingCalendar {
+    fn working_minutes_between(&self, from: NaiveDateTime, to: NaiveDateTime) -> i64 {
+        WorkingCalendar::working_minutes_between(self, from, to)
+    }
+    fn add_working_minutes(&self, start: NaiveDateTime, minutes: i64) -> NaiveDateTime {
+        WorkingCalendar::add_working_minutes(self, start, minutes)
+    }
+}
+
 /// States in which the office's clock has stopped for good.
 fn stops_clock(status: Status) -> bool {
     matches!(
@@ -82,7 +100,7 @@ fn stops_clock(status: Status) -> bool {
 /// The deadline state of a dossier received at `received_at`, due at `due_at` (as appointed, before
 /// pauses), with its `changes` (any order), evaluated at `now`. `warning_minutes` is the yellow window.
 pub fn deadline(
-    calendar: &WorkingCalendar,
+    calendar: &impl WorkingClock,
     received_at: NaiveDateTime,
     due_at: NaiveDateTime,
     changes: &[StatusChange],

@@ -1,6 +1,7 @@
 //! Figures about the office's dossiers: deadline states per dossier ([`deadlines`]), the period report of
 //! `motcua report` ([`stats`]) and its CSV / XLSX exports ([`export`]).
 
+pub mod clock;
 pub mod deadlines;
 pub mod export;
 pub mod stats;

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
 
+use super::clock::DayTable;
 use super::deadlines::history_from_audit;
 use crate::dossier::Status;
 use crate::dossier::deadline::deadline;
@@ -111,6 +112,20 @@ impl Desk {
             ))
         })?;
         let warning = self.warning_minutes()?;
+        // One table of working days for the whole report, from the earliest receipt to the later of the
+        // evaluation day and the latest due day.
+        let first_day = dossiers
+            .iter()
+            .map(|d| d.received_at.date())
+            .min()
+            .unwrap_or(from);
+        let last_day = dossiers
+            .iter()
+            .map(|d| d.due_at.date())
+            .chain([evaluated_at.date()])
+            .max()
+            .unwrap_or(to);
+        let table = DayTable::new(self.calendar(), first_day, last_day);
         let mut total = Counts::default();
         for (channel, count) in &by_channel {
             let count = u64::try_from(*count).unwrap_or(0);
@@ -127,7 +142,7 @@ impl Desk {
             let trail = trails.get(&d.code).unwrap_or(&empty);
             let history = history_from_audit(trail);
             let state = deadline(
-                self.calendar(),
+                &table,
                 d.received_at,
                 history.reappointed_due.unwrap_or(d.due_at),
                 &history.changes,
