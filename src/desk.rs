@@ -8,6 +8,7 @@
 use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::catalog::{self, CatalogError, Procedure};
 use crate::dossier::{AgencyId, CodeError, Dossier, DossierError, NewDossier, Status};
+use crate::receipt::ReceiptError;
 use crate::store::{AuditEntry, AuditReport, BlobProblem, DossierFilter, Store, StoreError};
 use chrono::{FixedOffset, NaiveDateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -44,11 +45,13 @@ pub enum ErrorCode {
     DiskFull,
     DatabaseTooNew,
     DatabaseCorrupt,
+    ApologyAfterDue,
+    FileUnwritable,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -66,6 +69,8 @@ impl ErrorCode {
         ErrorCode::DiskFull,
         ErrorCode::DatabaseTooNew,
         ErrorCode::DatabaseCorrupt,
+        ErrorCode::ApologyAfterDue,
+        ErrorCode::FileUnwritable,
         ErrorCode::Internal,
     ];
 
@@ -89,6 +94,8 @@ impl ErrorCode {
             ErrorCode::DiskFull => "disk_full",
             ErrorCode::DatabaseTooNew => "database_too_new",
             ErrorCode::DatabaseCorrupt => "database_corrupt",
+            ErrorCode::ApologyAfterDue => "apology_after_due",
+            ErrorCode::FileUnwritable => "file_unwritable",
             ErrorCode::Internal => "internal",
         }
     }
@@ -110,6 +117,10 @@ pub enum DeskError {
     Calendar(#[from] CalendarError),
     #[error("không tìm thấy thủ tục có mã {0:?} trong danh mục")]
     UnknownProcedure(String),
+    #[error(transparent)]
+    Receipt(#[from] crate::receipt::ReceiptError),
+    #[error(transparent)]
+    Export(#[from] crate::report::ExportError),
 }
 
 impl DeskError {
@@ -148,6 +159,16 @@ impl DeskError {
             DeskError::Code(_) => ErrorCode::InvalidAgencyCode,
             DeskError::Calendar(_) => ErrorCode::CalendarInvalid,
             DeskError::UnknownProcedure(_) => ErrorCode::UnknownProcedure,
+            DeskError::Receipt(e) => match e {
+                ReceiptError::ApologyAfterDue { .. } => ErrorCode::ApologyAfterDue,
+                ReceiptError::ReasonMissing { .. } => ErrorCode::RequiredField,
+                ReceiptError::Write { .. } => ErrorCode::FileUnwritable,
+                _ => ErrorCode::Internal,
+            },
+            DeskError::Export(e) => match e {
+                crate::report::ExportError::Write { .. } => ErrorCode::FileUnwritable,
+                _ => ErrorCode::Internal,
+            },
         }
     }
 }

@@ -14,7 +14,9 @@ pub mod catalog;
 mod desk;
 pub mod dossier;
 pub mod pdf;
+pub mod receipt;
+pub mod report;
 pub mod sign;
 pub mod store;
 
-pub use desk::{Desk, DeskError, ErrorCode, default_data_dir};
+pub use desk::{Desk, DeskError, ErrorCode, default_data_dir, vietnam_now};

@@ -104,6 +104,15 @@ impl WorkingCalendar {
         total.num_minutes()
     }
 
+    /// The instant at which `minutes` working minutes have elapsed after `start` (0 or less: `start`
+    /// itself, even outside working hours). Used to move a due date by the time paused in status 5.
+    pub fn add_working_minutes(&self, start: NaiveDateTime, minutes: i64) -> NaiveDateTime {
+        if minutes <= 0 {
+            return start;
+        }
+        self.add_working_time(start, TimeDelta::minutes(minutes))
+    }
+
     /// The instant at which `budget` working time has elapsed after `start`.
     fn add_working_time(&self, start: NaiveDateTime, budget: TimeDelta) -> NaiveDateTime {
         let mut remaining = budget;

@@ -7,6 +7,7 @@
 use chrono::NaiveDateTime;
 use motcua::catalog::{Fee, Procedure};
 use motcua::dossier::Dossier;
+use motcua::dossier::deadline::DeadlineState;
 use serde::Serialize;
 
 fn vn(t: NaiveDateTime) -> String {
@@ -111,8 +112,29 @@ pub fn dossier(d: &Dossier) -> String {
     pretty(&view(d))
 }
 
-pub fn dossiers(list: &[Dossier]) -> String {
-    pretty(&list.iter().map(view).collect::<Vec<_>>())
+/// Each dossier as in `dossier show`, plus its `deadline` (docs/cli-json.md).
+pub fn dossiers_with_deadlines(list: &[(Dossier, DeadlineState)]) -> String {
+    let items: Vec<serde_json::Value> = list
+        .iter()
+        .map(|(d, s)| {
+            let mut value = serde_json::to_value(view(d)).unwrap_or_default();
+            if let Some(map) = value.as_object_mut() {
+                map.insert(
+                    "deadline".to_owned(),
+                    serde_json::json!({
+                        "colour": s.colour,
+                        "remaining_minutes": s.remaining_minutes,
+                        "paused_minutes": s.paused_minutes,
+                        "effective_due": vn(s.effective_due),
+                        "paused": s.paused,
+                        "stopped": s.stopped,
+                    }),
+                );
+            }
+            value
+        })
+        .collect();
+    pretty(&items)
 }
 
 pub fn procedures(list: &[Procedure]) -> String {

@@ -3,7 +3,9 @@
 
 mod capture;
 mod json;
+mod report;
 mod sign;
+mod slips;
 mod text;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -58,6 +60,12 @@ enum Command {
     Assemble(capture::AssembleArgs),
     /// Scan pages from a SANE scanner into a folder.
     Scan(capture::ScanArgs),
+    /// Print Mẫu 01, the receipt and appointment slip of a dossier, as an A4 PDF.
+    Receipt(slips::ReceiptArgs),
+    /// Issue Mẫu 04, the apology slip with a new due date, as an A4 PDF.
+    Apology(slips::ApologyArgs),
+    /// Figures for dossiers received in a period: by channel, on time / late, per procedure.
+    Report(report::ReportArgs),
 }
 
 #[derive(Subcommand)]
@@ -85,6 +93,9 @@ enum DossierCmd {
         status: Option<String>,
         #[arg(long)]
         search: Option<String>,
+        /// `due`: least remaining working time first (overdue at the top).
+        #[arg(long, value_enum)]
+        sort: Option<SortArg>,
         #[arg(long)]
         json: bool,
     },
@@ -128,6 +139,11 @@ struct NewArgs {
     notes: String,
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Due,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -329,6 +345,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Dossier(DossierCmd::List {
             status,
             search,
+            sort,
             json,
         }) => {
             let status = status.map(|s| parse_status(&s)).transpose()?;
@@ -336,10 +353,20 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
                 status,
                 text: search,
             })?;
+            let now = motcua::vietnam_now();
+            let mut rows = dossiers
+                .into_iter()
+                .map(|d| desk.deadline_of(&d, now).map(|state| (d, state)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some(SortArg::Due) = sort {
+                // Running clocks first, least time left first; stopped ones after, by the same key.
+                rows.sort_by_key(|(d, s)| (s.stopped, s.remaining_minutes, d.code.clone()));
+            }
+            let day = desk.calendar().hours().day_length().num_minutes();
             if json {
-                println!("{}", json::dossiers(&dossiers));
+                println!("{}", json::dossiers_with_deadlines(&rows));
             } else {
-                text::dossiers(&dossiers);
+                text::dossiers(&rows, day);
             }
         }
         Command::Dossier(DossierCmd::Show { code, json }) => {
@@ -384,6 +411,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             None => return Err(Failure::Usage(format!("chưa đặt {key}"))),
         },
         Command::Config(ConfigCmd::Set { key, value }) => desk.set_setting(&key, &value, &actor)?,
+        Command::Receipt(args) => slips::receipt(&desk, args, &actor)?,
+        Command::Apology(args) => slips::apology(&desk, args, &actor)?,
+        Command::Report(args) => report::run(&desk, args)?,
         Command::Calendar(_) | Command::Sign(_) | Command::Assemble(_) | Command::Scan(_) => {}
     }
     Ok(ExitCode::SUCCESS)

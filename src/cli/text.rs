@@ -2,6 +2,7 @@
 
 use motcua::catalog::Procedure;
 use motcua::dossier::Dossier;
+use motcua::dossier::deadline::{DeadlineState, remaining_vi};
 use motcua::store::{AuditReport, AuditTamper, BlobProblem};
 
 pub fn procedures(list: &[Procedure]) {
@@ -12,14 +13,27 @@ pub fn procedures(list: &[Procedure]) {
     println!("{} thủ tục", list.len());
 }
 
-pub fn dossiers(list: &[Dossier]) {
-    for d in list {
+pub fn dossiers(list: &[(Dossier, DeadlineState)], day_minutes: i64) {
+    for (d, s) in list {
+        let mut left = remaining_vi(s.remaining_minutes, day_minutes);
+        if s.paused {
+            left.push_str(" (tạm dừng)");
+        } else if s.stopped {
+            left = if s.remaining_minutes < 0 {
+                "trễ hạn"
+            } else {
+                "đúng hạn"
+            }
+            .to_owned();
+        }
         println!(
-            "{:<28} {:<28} {:<12} hẹn {}  {}",
+            "{:<28} {:<28} {:<12} hẹn {}  {:<4} {:<24} {}",
             d.code,
             d.applicant.full_name,
             d.procedure_code,
-            d.due_at.format("%d/%m/%Y %H:%M"),
+            s.effective_due.format("%d/%m/%Y %H:%M"),
+            s.colour.label_vi(),
+            left,
             d.status.label_vi()
         );
     }

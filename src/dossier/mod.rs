@@ -6,6 +6,7 @@
 
 mod citizen_id;
 mod code;
+pub mod deadline;
 mod status;
 
 pub use citizen_id::{CitizenId, CitizenIdError};

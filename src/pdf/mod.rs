@@ -10,6 +10,7 @@
 mod assemble;
 mod builder;
 mod encode;
+pub mod font;
 mod metadata;
 
 use std::path::PathBuf;

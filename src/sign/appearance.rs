@@ -4,19 +4,15 @@
 //! and one text line per entry, set in Noto Sans (OFL, `assets/fonts/`). The font is embedded as a
 //! subset (only the glyphs the stamp uses, cut by `subsetter`) in a Type 0 / CIDFontType2 font
 //! with Identity-H encoding (§9.7) and a ToUnicode CMap (§9.10.3), so text extraction such as
-//! `pdftotext` returns the Vietnamese text with its diacritics. Glyph lookup and metrics come from
-//! `ttf-parser`; objects are lopdf values, serialized by lopdf.
+//! `pdftotext` returns the Vietnamese text with its diacritics. The font embedding is shared with the
+//! receipts in [`crate::pdf::font`]; objects are lopdf values, serialized by lopdf.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::SignError;
-
-/// Noto Sans Regular, SIL Open Font License 1.1 (see `assets/fonts/OFL.txt`).
-const FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
-const FONT_NAME: &str = "NotoSans-Regular";
+use crate::pdf::font::SubsetFont;
 
 /// Largest font size used; smaller when the longest line would not fit the box.
 const MAX_FONT_SIZE: f32 = 10.0;
@@ -68,75 +64,6 @@ fn font_error(reason: impl Into<String>) -> SignError {
     }
 }
 
-/// The glyphs of the stamp text, renumbered for the subset (new glyph id = CID).
-struct GlyphSet {
-    remapper: subsetter::GlyphRemapper,
-    /// CID → (advance width in 1/1000 em, Unicode text it stands for).
-    cids: BTreeMap<u16, (i64, String)>,
-}
-
-fn collect_glyphs(face: &ttf_parser::Face, lines: &[String]) -> GlyphSet {
-    let mut remapper = subsetter::GlyphRemapper::new();
-    remapper.remap(0); // .notdef stays glyph 0
-    let mut cids = BTreeMap::new();
-    let scale = 1000.0 / f32::from(face.units_per_em());
-    for c in lines.iter().flat_map(|line| line.chars()) {
-        let glyph = face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
-        let cid = remapper.remap(glyph.0);
-        let advance = f32::from(face.glyph_hor_advance(glyph).unwrap_or(0)) * scale;
-        cids.entry(cid)
-            .or_insert_with(|| (advance.round() as i64, c.to_string()));
-    }
-    GlyphSet { remapper, cids }
-}
-
-/// Subset tag (ISO 32000-1 §9.6.4): six capitals derived from the glyph set, so the same text
-/// gives the same tag.
-fn subset_tag(glyphs: &GlyphSet) -> String {
-    let digest = super::DigestAlgorithm::Sha256.digest(
-        &glyphs
-            .cids
-            .keys()
-            .flat_map(|cid| cid.to_be_bytes())
-            .chain(
-                glyphs
-                    .cids
-                    .values()
-                    .flat_map(|(_, s)| s.as_bytes().to_vec()),
-            )
-            .collect::<Vec<_>>(),
-    );
-    digest
-        .iter()
-        .take(6)
-        .map(|b| char::from(b'A' + b % 26))
-        .collect()
-}
-
-/// A ToUnicode CMap mapping each CID to its UTF-16BE text (ISO 32000-1 §9.10.3).
-fn to_unicode_cmap(glyphs: &GlyphSet) -> Vec<u8> {
-    let mut cmap = String::from(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
-    );
-    let entries: Vec<_> = glyphs.cids.iter().filter(|(cid, _)| **cid != 0).collect();
-    for chunk in entries.chunks(100) {
-        let _ = writeln!(cmap, "{} beginbfchar", chunk.len());
-        for (cid, (_, text)) in chunk {
-            let utf16: String = text
-                .encode_utf16()
-                .map(|unit| format!("{unit:04X}"))
-                .collect();
-            let _ = writeln!(cmap, "<{cid:04X}> <{utf16}>");
-        }
-        cmap.push_str("endbfchar\n");
-    }
-    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    cmap.into_bytes()
-}
-
 fn compressed_stream(dict: Dictionary, content: Vec<u8>) -> Result<Stream, SignError> {
     let mut stream = Stream::new(dict, content);
     stream
@@ -148,81 +75,18 @@ fn compressed_stream(dict: Dictionary, content: Vec<u8>) -> Result<Stream, SignE
 /// Adds the font and the appearance form XObject for `stamp` to `document` and returns the
 /// XObject's id, to be used as the widget's `/AP << /N … >>`.
 pub fn add_appearance(document: &mut Document, stamp: &Stamp) -> Result<ObjectId, SignError> {
-    let face = ttf_parser::Face::parse(FONT, 0).map_err(|e| font_error(e.to_string()))?;
-    let glyphs = collect_glyphs(&face, &stamp.lines);
-    let subset = subsetter::subset(FONT, 0, &glyphs.remapper)
-        .map_err(|e| font_error(format!("cannot subset: {e}")))?;
-    let base_font = format!("{}+{FONT_NAME}", subset_tag(&glyphs));
-    let scale = 1000.0 / f32::from(face.units_per_em());
-    let units = |v: i16| (f32::from(v) * scale).round() as i64;
-
-    let mut file_dict = Dictionary::new();
-    file_dict.set("Length1", subset.len() as i64);
-    let font_file = document.add_object(compressed_stream(file_dict, subset)?);
-
-    let bbox = face.global_bounding_box();
-    let mut descriptor = Dictionary::new();
-    descriptor.set("Type", Object::Name(b"FontDescriptor".to_vec()));
-    descriptor.set("FontName", Object::Name(base_font.clone().into_bytes()));
-    descriptor.set("Flags", 32); // Nonsymbolic (§9.8.2)
-    descriptor.set(
-        "FontBBox",
-        vec![
-            units(bbox.x_min).into(),
-            units(bbox.y_min).into(),
-            units(bbox.x_max).into(),
-            units(bbox.y_max).into(),
-        ],
-    );
-    descriptor.set("ItalicAngle", 0);
-    descriptor.set("Ascent", units(face.ascender()));
-    descriptor.set("Descent", units(face.descender()));
-    descriptor.set(
-        "CapHeight",
-        units(face.capital_height().unwrap_or(face.ascender())),
-    );
-    descriptor.set("StemV", 80);
-    descriptor.set("FontFile2", Object::Reference(font_file));
-    let descriptor = document.add_object(descriptor);
-
-    let mut widths = Vec::new();
-    for (cid, (width, _)) in &glyphs.cids {
-        widths.push(Object::Integer(i64::from(*cid)));
-        widths.push(Object::Array(vec![Object::Integer(*width)]));
-    }
-    let mut cid_font = Dictionary::new();
-    cid_font.set("Type", Object::Name(b"Font".to_vec()));
-    cid_font.set("Subtype", Object::Name(b"CIDFontType2".to_vec()));
-    cid_font.set("BaseFont", Object::Name(base_font.clone().into_bytes()));
-    let mut system_info = Dictionary::new();
-    system_info.set("Registry", Object::string_literal("Adobe"));
-    system_info.set("Ordering", Object::string_literal("Identity"));
-    system_info.set("Supplement", 0);
-    cid_font.set("CIDSystemInfo", system_info);
-    cid_font.set("FontDescriptor", Object::Reference(descriptor));
-    cid_font.set("W", widths);
-    cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
-    let cid_font = document.add_object(cid_font);
-
-    let to_unicode = document.add_object(compressed_stream(
-        Dictionary::new(),
-        to_unicode_cmap(&glyphs),
-    )?);
-    let mut font = Dictionary::new();
-    font.set("Type", Object::Name(b"Font".to_vec()));
-    font.set("Subtype", Object::Name(b"Type0".to_vec()));
-    font.set("BaseFont", Object::Name(base_font.into_bytes()));
-    font.set("Encoding", Object::Name(b"Identity-H".to_vec()));
-    font.set("DescendantFonts", vec![Object::Reference(cid_font)]);
-    font.set("ToUnicode", Object::Reference(to_unicode));
-    let font = document.add_object(font);
+    let font = SubsetFont::noto_sans(stamp.lines.iter().map(String::as_str))
+        .map_err(|e| font_error(e.to_string()))?;
+    let font_id = font
+        .add_to(document)
+        .map_err(|e| font_error(e.to_string()))?;
 
     let [_, _, width, height] = stamp.rect;
     let seal = match &stamp.seal {
         Some(png) => Some(add_seal_image(document, png, width, height)?),
         None => None,
     };
-    let content = appearance_content(stamp, &glyphs, &face, seal.as_ref().map(|s| s.placed))?;
+    let content = appearance_content(stamp, &font, seal.as_ref().map(|s| s.placed))?;
     let mut form = Dictionary::new();
     form.set("Type", Object::Name(b"XObject".to_vec()));
     form.set("Subtype", Object::Name(b"Form".to_vec()));
@@ -231,7 +95,7 @@ pub fn add_appearance(document: &mut Document, stamp: &Stamp) -> Result<ObjectId
         vec![0.into(), 0.into(), width.into(), height.into()],
     );
     let mut fonts = Dictionary::new();
-    fonts.set("F1", Object::Reference(font));
+    fonts.set("F1", Object::Reference(font_id));
     let mut resources = Dictionary::new();
     resources.set("Font", fonts);
     if let Some(seal) = &seal {
@@ -318,8 +182,7 @@ fn add_seal_image(
 /// left-aligned after it, top to bottom.
 fn appearance_content(
     stamp: &Stamp,
-    glyphs: &GlyphSet,
-    face: &ttf_parser::Face,
+    font: &SubsetFont,
     seal: Option<[f32; 4]>,
 ) -> Result<Vec<u8>, SignError> {
     let [_, _, width, height] = stamp.rect;
@@ -328,16 +191,7 @@ fn appearance_content(
         Some(_) => PADDING + (height - 2.0 * PADDING).min(width / 2.0).max(1.0) + PADDING,
         None => PADDING,
     };
-    let cid_of = |c: char| {
-        let glyph = face.glyph_index(c).map_or(0, |g| g.0);
-        glyphs.remapper.get(glyph).unwrap_or(0)
-    };
-    let line_width = |line: &str| -> f32 {
-        line.chars()
-            .map(|c| glyphs.cids.get(&cid_of(c)).map_or(0.0, |(w, _)| *w as f32))
-            .sum::<f32>()
-            / 1000.0
-    };
+    let line_width = |line: &str| font.width(line, 1.0);
     let widest = stamp
         .lines
         .iter()
@@ -370,17 +224,11 @@ fn appearance_content(
     let text_block = lines * size * LEADING;
     let mut baseline = (height + text_block) / 2.0 - size;
     for line in &stamp.lines {
-        let codes: Vec<u8> = line.chars().flat_map(|c| cid_of(c).to_be_bytes()).collect();
-        let mut shown = Vec::new();
-        lopdf::Writer::write_object(
-            &mut shown,
-            &Object::String(codes, StringFormat::Hexadecimal),
-        )
-        .map_err(|e| font_error(e.to_string()))?;
+        let shown = font.show(line).map_err(|e| font_error(e.to_string()))?;
         let _ = writeln!(
             content,
             "BT /F1 {size:.2} Tf {text_x:.2} {baseline:.2} Td {} Tj ET",
-            String::from_utf8_lossy(&shown)
+            shown
         );
         baseline -= size * LEADING;
     }

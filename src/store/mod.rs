@@ -8,14 +8,17 @@
 mod audit;
 mod blobs;
 mod dossiers;
+mod events;
 mod migrations;
 mod procedures;
 mod settings;
+mod stats;
 
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
 pub use dossiers::DossierFilter;
 pub use procedures::ImportReport;
+pub use stats::{AuditTrails, ReportDossier};
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};

@@ -123,5 +123,7 @@ export const en: Record<MessageKey, string> = {
   'error.disk_full': 'The disk is full. Please free some space.',
   'error.database_too_new': 'The database was created by a newer version. Please update the app.',
   'error.database_corrupt': 'The database is damaged. Please ask the administrator to restore a backup.',
+  'error.apology_after_due': 'The original due date has passed: the apology slip must be issued before it.',
+  'error.file_unwritable': 'The file could not be written. Please check the folder and free disk space.',
   'error.internal': 'Internal application error. Please restart the app and contact the administrator.',
 };

@@ -21,6 +21,8 @@ export const KNOWN_ERROR_CODES = [
   'disk_full',
   'database_too_new',
   'database_corrupt',
+  'apology_after_due',
+  'file_unwritable',
   'internal',
 ] as const;
 

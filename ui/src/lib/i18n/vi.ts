@@ -122,6 +122,8 @@ export const vi = {
   'error.disk_full': 'Ổ đĩa đã đầy. Vui lòng giải phóng dung lượng.',
   'error.database_too_new': 'Cơ sở dữ liệu do phiên bản mới hơn tạo ra. Vui lòng cập nhật ứng dụng.',
   'error.database_corrupt': 'Cơ sở dữ liệu bị hỏng. Vui lòng báo quản trị viên để khôi phục từ bản sao lưu.',
+  'error.apology_after_due': 'Đã quá ngày hẹn trả kết quả: phiếu xin lỗi phải lập trước ngày hẹn trả.',
+  'error.file_unwritable': 'Không ghi được tệp. Vui lòng kiểm tra thư mục và dung lượng đĩa.',
   'error.internal': 'Lỗi nội bộ của ứng dụng. Vui lòng khởi động lại và báo quản trị viên.',
 } as const;
 
