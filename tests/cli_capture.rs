@@ -248,3 +248,42 @@ fn source_names_are_parsed_from_scanimage_help() {
     );
     assert!(motcua::capture::scan::parse_source_names("no options").is_empty());
 }
+
+#[test]
+fn compact_reencodes_an_unedited_jpeg_scanned_above_150_dpi() {
+    // Regression: a straight 300-dpi colour JPEG with nothing to crop or deskew went into the
+    // compact PDF as-is, several times the page budget. Compact caps colour at 150 dpi.
+    let dir = tempfile::tempdir().unwrap();
+    let page = image::RgbImage::from_fn(1240, 1754, |x, y| {
+        let dx = x as f32 - 620.0;
+        let dy = y as f32 - 877.0;
+        if (dx * dx + dy * dy).sqrt() < 300.0 {
+            image::Rgb([200, 30, 40])
+        } else {
+            image::Rgb([250, 248, 240])
+        }
+    });
+    let input = dir.path().join("mau-300dpi.jpg");
+    let mut bytes = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95);
+    encoder.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(300));
+    encoder.encode_image(&page).unwrap();
+    std::fs::write(&input, &bytes).unwrap();
+
+    let out = dir.path().join("compact.pdf");
+    let output = motcua()
+        .args(["assemble", "--profile", "compact", "--json", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let report = json_of(&output);
+    let stored = &report["inputs"][0]["pages"][0];
+    assert_eq!(stored["mode"], "color");
+    assert_eq!(stored["encoding"], "jpeg", "{stored}");
+    assert!(stored["bytes"].as_u64().unwrap() < bytes.len() as u64 / 2);
+    // Same physical size as the scan: 1240 px at 300 dpi is 297.6 pt.
+    let (width, _) = page_sizes(&out)[0];
+    assert!((width - 297.6).abs() < 0.5, "{width}");
+}

@@ -354,6 +354,16 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
     let mode = analysis
         .map(|a| a.mode)
         .unwrap_or_else(|| native_mode(&image));
+    let dpi = page
+        .dpi
+        .map(|d| d.x)
+        .unwrap_or(image.width() as f32 / (width_pt / 72.0));
+    // A profile with a resolution cap (compact) re-encodes a JPEG scanned above it: passing a
+    // 300-dpi colour scan through would make the page several times its size budget.
+    let within_profile_resolution = options
+        .profile
+        .max_continuous_tone_dpi()
+        .is_none_or(|max| dpi <= max + 0.5);
     let passthrough = match &page.content {
         PageContent::Jpeg { info, .. } => {
             let geometry_kept = analysis.is_none_or(|a| !a.deskewed && a.cropped.is_none())
@@ -364,7 +374,7 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
             );
             geometry_kept
                 && (leave_alone
-                    || same_mode
+                    || (same_mode && within_profile_resolution)
                     || (options.profile == Profile::Archive && mode != ColourMode::BlackWhite))
         }
         _ => false,
@@ -374,10 +384,6 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
     } else if mode == ColourMode::BlackWhite {
         EncodedImage::ccitt_g4(&image.to_luma8()).map_err(|e| encode_error("CCITT G4", e))?
     } else {
-        let dpi = page
-            .dpi
-            .map(|d| d.x)
-            .unwrap_or(image.width() as f32 / (width_pt / 72.0));
         let image = match options.profile.max_continuous_tone_dpi() {
             Some(max) => limit_resolution(image, dpi, max),
             None => image,
