@@ -3,6 +3,7 @@
 
 mod json;
 mod text;
+mod verify;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -50,6 +51,8 @@ enum Command {
     /// Office settings (agency.code, agency.name, …).
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Verify signed PDFs (files or folders): exit 0 all VALID, 1 any INVALID/INDETERMINATE, 2 unreadable.
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Subcommand)]
@@ -232,6 +235,10 @@ fn actor(cli_actor: Option<String>) -> String {
 
 fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
     let actor = actor(cli.actor);
+    if let Command::Verify(args) = &cli.command {
+        // Needs no data directory: trust and CRLs come from the arguments.
+        return verify::run(args).map_err(Failure::Usage);
+    }
     if let Command::Calendar(CalendarCmd::Due {
         from,
         days,
@@ -360,7 +367,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             None => return Err(Failure::Usage(format!("chưa đặt {key}"))),
         },
         Command::Config(ConfigCmd::Set { key, value }) => desk.set_setting(&key, &value, &actor)?,
-        Command::Calendar(_) => {}
+        Command::Calendar(_) | Command::Verify(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,205 @@
+//! Modification analysis: what the revisions after a signature changed (ISO 32000-1 §12.8.2.2
+//! DocMDP; the classification follows pyHanko's difference analysis in spirit).
+//!
+//! The signed revision (the file prefix up to the end of the signature's /ByteRange) and the
+//! final document are both loaded with lopdf and compared object by object. New objects are
+//! harmless until something old points at them, so only changed or removed objects matter: a
+//! page dictionary that changed only in /Annots is an annotation (or a new signature widget); a
+//! field that changed only in /V is form filling (or signing); the catalog may gain /AcroForm,
+//! /DSS changes; the AcroForm may gain fields. Everything else — content streams, page tree,
+//! other catalog entries, resources — is a disallowed change and is named in the report.
+
+use std::collections::BTreeSet;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+/// How far the later revisions went, in increasing order of what they touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModificationLevel {
+    /// Nothing after the signature.
+    None,
+    /// Later signatures, document time-stamps, DSS (LTV data).
+    Signatures,
+    /// Form fields filled in.
+    FormFilling,
+    /// Annotations added or changed.
+    Annotations,
+    /// Anything else: page content, pages, catalog entries.
+    Disallowed,
+}
+
+/// The changes found after one signature.
+#[derive(Debug, Clone)]
+pub struct Modifications {
+    /// The highest level found.
+    pub level: ModificationLevel,
+    /// One line per change.
+    pub changes: Vec<String>,
+}
+
+fn dict_diff(old: &Dictionary, new: &Dictionary) -> BTreeSet<Vec<u8>> {
+    let mut keys: BTreeSet<Vec<u8>> = BTreeSet::new();
+    for (k, v) in old.iter() {
+        if new.get(k).ok() != Some(v) {
+            keys.insert(k.clone());
+        }
+    }
+    for (k, _) in new.iter() {
+        if !old.has(k) {
+            keys.insert(k.clone());
+        }
+    }
+    keys
+}
+
+fn type_of(dict: &Dictionary) -> Option<&[u8]> {
+    dict.get(b"Type").ok().and_then(|t| t.as_name().ok())
+}
+
+fn is_structural(object: &Object) -> bool {
+    let dict = match object {
+        Object::Stream(s) => &s.dict,
+        _ => return false,
+    };
+    matches!(type_of(dict), Some(b"XRef") | Some(b"ObjStm"))
+}
+
+/// Compares the signed revision `old` with the final document `new`.
+pub fn analyse(old: &Document, new: &Document) -> Modifications {
+    let mut level = ModificationLevel::None;
+    let mut changes = Vec::new();
+    let mut note = |lvl: ModificationLevel, what: String, level: &mut ModificationLevel| {
+        *level = (*level).max(lvl);
+        changes.push(what);
+    };
+    let old_pages: Vec<ObjectId> = old.get_pages().into_values().collect();
+    let new_pages: Vec<ObjectId> = new.get_pages().into_values().collect();
+    if old_pages != new_pages {
+        note(
+            ModificationLevel::Disallowed,
+            format!("pages changed: {} before, {} now", old_pages.len(), new_pages.len()),
+            &mut level,
+        );
+    }
+    let catalog_id = new.trailer.get(b"Root").ok().and_then(|r| r.as_reference().ok());
+    let old_catalog_id = old.trailer.get(b"Root").ok().and_then(|r| r.as_reference().ok());
+    if catalog_id != old_catalog_id {
+        note(ModificationLevel::Disallowed, "the catalog was replaced".into(), &mut level);
+    }
+    let acroform_id = old
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"AcroForm").ok())
+        .and_then(|a| a.as_reference().ok());
+    for (id, old_object) in &old.objects {
+        if is_structural(old_object) {
+            continue;
+        }
+        let Some(new_object) = new.objects.get(id) else {
+            note(
+                ModificationLevel::Disallowed,
+                format!("object {} {} was removed", id.0, id.1),
+                &mut level,
+            );
+            continue;
+        };
+        if new_object == old_object {
+            continue;
+        }
+        let label = format!("object {} {}", id.0, id.1);
+        let (Ok(od), Ok(nd)) = (old_object.as_dict(), new_object.as_dict()) else {
+            note(
+                ModificationLevel::Disallowed,
+                format!("{label} (content or stream) was changed"),
+                &mut level,
+            );
+            continue;
+        };
+        if matches!(old_object, Object::Stream(_)) || matches!(new_object, Object::Stream(_)) {
+            note(
+                ModificationLevel::Disallowed,
+                format!("{label} (stream) was changed"),
+                &mut level,
+            );
+            continue;
+        }
+        let keys = dict_diff(od, nd);
+        let only = |allowed: &[&[u8]]| keys.iter().all(|k| allowed.contains(&k.as_slice()));
+        let kind = type_of(od);
+        if Some(*id) == catalog_id {
+            if only(&[b"AcroForm", b"DSS", b"Perms"])
+                && od.get(b"Perms").ok() == nd.get(b"Perms").ok()
+            {
+                note(ModificationLevel::Signatures, "catalog: form or DSS added".into(), &mut level);
+            } else {
+                let names: Vec<String> =
+                    keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect();
+                note(
+                    ModificationLevel::Disallowed,
+                    format!("catalog entries changed: {}", names.join(", ")),
+                    &mut level,
+                );
+            }
+        } else if Some(*id) == acroform_id {
+            if only(&[b"Fields", b"SigFlags", b"DR", b"DA", b"NeedAppearances"]) {
+                note(ModificationLevel::Signatures, "form: fields added".into(), &mut level);
+            } else {
+                note(ModificationLevel::Disallowed, "form dictionary changed".into(), &mut level);
+            }
+        } else if kind == Some(b"Page") && old_pages.contains(id) {
+            if only(&[b"Annots"]) {
+                note(
+                    ModificationLevel::Annotations,
+                    format!("page {label}: annotations changed"),
+                    &mut level,
+                );
+            } else {
+                note(
+                    ModificationLevel::Disallowed,
+                    format!("page {label} changed (not only annotations)"),
+                    &mut level,
+                );
+            }
+        } else if od.has(b"FT") || od.has(b"T") || od.has(b"Parent") && od.has(b"Subtype") {
+            if only(&[b"V", b"AP", b"AS", b"Kids"]) {
+                let is_sig = od.get(b"FT").ok().and_then(|f| f.as_name().ok()) == Some(b"Sig");
+                let lvl = if is_sig {
+                    ModificationLevel::Signatures
+                } else {
+                    ModificationLevel::FormFilling
+                };
+                note(lvl, format!("field {label} filled in"), &mut level);
+            } else if kind == Some(b"Annot") || od.has(b"Subtype") {
+                note(ModificationLevel::Annotations, format!("annotation {label} changed"), &mut level);
+            } else {
+                note(ModificationLevel::Disallowed, format!("field {label} changed"), &mut level);
+            }
+        } else if kind == Some(b"Annot") {
+            note(ModificationLevel::Annotations, format!("annotation {label} changed"), &mut level);
+        } else {
+            note(ModificationLevel::Disallowed, format!("{label} was changed"), &mut level);
+        }
+    }
+    // A catalog gaining /DSS or a new /AcroForm: classify new signature-only content.
+    let new_objects = new.objects.keys().filter(|id| !old.objects.contains_key(id)).count();
+    if new_objects > 0 && level == ModificationLevel::None {
+        note(
+            ModificationLevel::Signatures,
+            format!("{new_objects} objects added"),
+            &mut level,
+        );
+    }
+    Modifications { level, changes }
+}
+
+/// Whether `level` is allowed under DocMDP `p` (None: an approval signature without DocMDP,
+/// where annotations and form filling are allowed).
+pub fn allowed(level: ModificationLevel, p: Option<i64>) -> bool {
+    let limit = match p {
+        Some(1) => ModificationLevel::Signatures,
+        Some(2) => ModificationLevel::FormFilling,
+        _ => ModificationLevel::Annotations,
+    };
+    level <= limit
+}
