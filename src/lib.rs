@@ -15,7 +15,7 @@ mod desk;
 pub mod dossier;
 pub mod pdf;
 pub mod sign;
-pub mod verify;
 pub mod store;
+pub mod verify;
 
 pub use desk::{Desk, DeskError, ErrorCode, default_data_dir};

@@ -82,9 +82,13 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, String> {
             });
         }
     });
-    let mut results = results.into_inner().map_err(|_| "a worker thread failed".to_owned())?;
+    let mut results = results
+        .into_inner()
+        .map_err(|_| "a worker thread failed".to_owned())?;
     results.sort_by_key(|(i, _)| *i);
-    let generated = chrono::Local::now().format("%Y-%m-%d %H:%M:%S %:z").to_string();
+    let generated = chrono::Local::now()
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string();
     let mut unreadable = false;
     let mut all_valid = true;
     let mut json = Vec::new();
@@ -109,8 +113,11 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, String> {
                         .map(|s| s.to_string_lossy().into_owned())
                         .unwrap_or_else(|| "report".into());
                     let target = dir.join(format!("{stem}.verify.html"));
-                    motcua::atomic::write_file_atomic(&target, report::html(r, &generated).as_bytes())
-                        .map_err(|e| format!("{}: {e}", target.display()))?;
+                    motcua::atomic::write_file_atomic(
+                        &target,
+                        report::html(r, &generated).as_bytes(),
+                    )
+                    .map_err(|e| format!("{}: {e}", target.display()))?;
                 }
             }
         }

@@ -34,8 +34,7 @@ const ID_SIGNING_CERT_V2: ObjectIdentifier =
 pub const ID_TIME_STAMP_TOKEN: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
 /// adbe-revocationInfoArchival (ISO 32000-1 §12.8.3.3.2).
-const ID_ADBE_REVOCATION: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113583.1.1.8");
+const ID_ADBE_REVOCATION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113583.1.1.8");
 
 /// `SigningCertificate` (RFC 2634 §5.4): `SEQUENCE { certs SEQUENCE OF ESSCertID, policies … }`.
 #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
@@ -163,7 +162,7 @@ fn find_signer(info: &SignerInfo, certificates: &[Certificate]) -> Option<Certif
         .cloned()
 }
 
-fn attr<'a>(attrs: Option<&'a SetOfVec<Attribute>>, oid: ObjectIdentifier) -> Vec<&'a Attribute> {
+fn attr(attrs: Option<&SetOfVec<Attribute>>, oid: ObjectIdentifier) -> Vec<&Attribute> {
     attrs
         .map(|set| set.iter().filter(|a| a.oid == oid).collect())
         .unwrap_or_default()
@@ -191,7 +190,8 @@ fn ess_status(
     let Ok(signer_der) = signer.to_der() else {
         return EssStatus::Mismatch;
     };
-    let issuer_matches = |is: &Option<IssuerSerial>| match is {
+    let issuer_matches = |is: &Option<IssuerSerial>| {
+        match is {
         None => true,
         Some(is) => {
             is.serial_number == *signer.tbs_certificate().serial_number()
@@ -199,6 +199,7 @@ fn ess_status(
                     matches!(name, GeneralName::DirectoryName(n) if n == signer.tbs_certificate().issuer())
                 })
         }
+    }
     };
     match single_value(attrs, ID_SIGNING_CERT_V2, "signing-certificate-v2") {
         Err(e) => {
@@ -222,9 +223,8 @@ fn ess_status(
             return if ok {
                 EssStatus::Matches
             } else {
-                problems.push(
-                    "the signing-certificate-v2 attribute names another certificate".into(),
-                );
+                problems
+                    .push("the signing-certificate-v2 attribute names another certificate".into());
                 EssStatus::Mismatch
             };
         }
@@ -266,7 +266,11 @@ pub fn check(
     let econtent = match &signed.encap_content_info.econtent {
         Some(any) => Some(
             any.decode_as::<OctetString>()
-                .map_err(|e| cms_err(format!("the encapsulated content is not an OCTET STRING: {e}")))?
+                .map_err(|e| {
+                    cms_err(format!(
+                        "the encapsulated content is not an OCTET STRING: {e}"
+                    ))
+                })?
                 .as_bytes()
                 .to_vec(),
         ),

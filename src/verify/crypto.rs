@@ -6,8 +6,8 @@
 //! `SubjectPublicKeyInfo`. Supported: RSA PKCS#1 v1.5, RSA-PSS and ECDSA on P-256/P-384, with
 //! SHA-1 (reported weak by the callers), SHA-256, SHA-384 and SHA-512. Nothing here knows of PDF.
 
-use der::oid::ObjectIdentifier;
 use der::Encode;
+use der::oid::ObjectIdentifier;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 const SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
@@ -200,10 +200,26 @@ pub fn verify_signature_parts(
             let result = if algorithm.oid == RSA_PSS {
                 let (_, salt) = pss_params(algorithm)?;
                 match digest {
-                    Digest::Sha1 => key.verify(rsa::pss::Pss::<sha1::Sha1>::new_with_salt(salt), &hashed, signature),
-                    Digest::Sha256 => key.verify(rsa::pss::Pss::<sha2::Sha256>::new_with_salt(salt), &hashed, signature),
-                    Digest::Sha384 => key.verify(rsa::pss::Pss::<sha2::Sha384>::new_with_salt(salt), &hashed, signature),
-                    Digest::Sha512 => key.verify(rsa::pss::Pss::<sha2::Sha512>::new_with_salt(salt), &hashed, signature),
+                    Digest::Sha1 => key.verify(
+                        rsa::pss::Pss::<sha1::Sha1>::new_with_salt(salt),
+                        &hashed,
+                        signature,
+                    ),
+                    Digest::Sha256 => key.verify(
+                        rsa::pss::Pss::<sha2::Sha256>::new_with_salt(salt),
+                        &hashed,
+                        signature,
+                    ),
+                    Digest::Sha384 => key.verify(
+                        rsa::pss::Pss::<sha2::Sha384>::new_with_salt(salt),
+                        &hashed,
+                        signature,
+                    ),
+                    Digest::Sha512 => key.verify(
+                        rsa::pss::Pss::<sha2::Sha512>::new_with_salt(salt),
+                        &hashed,
+                        signature,
+                    ),
                 }
             } else {
                 let scheme = match digest {
@@ -244,7 +260,9 @@ pub fn verify_signature_parts(
                 }
                 other => Err(SignatureProblem::Unsupported(format!(
                     "elliptic curve {}",
-                    other.map(|c| c.to_string()).unwrap_or_else(|| "unknown".into())
+                    other
+                        .map(|c| c.to_string())
+                        .unwrap_or_else(|| "unknown".into())
                 ))),
             }
         }

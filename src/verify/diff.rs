@@ -78,22 +78,50 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
     if old_pages != new_pages {
         note(
             ModificationLevel::Disallowed,
-            format!("pages changed: {} before, {} now", old_pages.len(), new_pages.len()),
+            format!(
+                "pages changed: {} before, {} now",
+                old_pages.len(),
+                new_pages.len()
+            ),
             &mut level,
         );
     }
-    let catalog_id = new.trailer.get(b"Root").ok().and_then(|r| r.as_reference().ok());
-    let old_catalog_id = old.trailer.get(b"Root").ok().and_then(|r| r.as_reference().ok());
+    let catalog_id = new
+        .trailer
+        .get(b"Root")
+        .ok()
+        .and_then(|r| r.as_reference().ok());
+    let old_catalog_id = old
+        .trailer
+        .get(b"Root")
+        .ok()
+        .and_then(|r| r.as_reference().ok());
     if catalog_id != old_catalog_id {
-        note(ModificationLevel::Disallowed, "the catalog was replaced".into(), &mut level);
+        note(
+            ModificationLevel::Disallowed,
+            "the catalog was replaced".into(),
+            &mut level,
+        );
     }
     let acroform_id = old
         .catalog()
         .ok()
         .and_then(|c| c.get(b"AcroForm").ok())
         .and_then(|a| a.as_reference().ok());
+    // The document information dictionary and the XMP metadata stream are rewritten by most
+    // signers (ModDate, Producer): bookkeeping, not content.
+    let info_id = old
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|r| r.as_reference().ok());
+    let metadata_id = old
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Metadata").ok())
+        .and_then(|m| m.as_reference().ok());
     for (id, old_object) in &old.objects {
-        if is_structural(old_object) {
+        if is_structural(old_object) || Some(*id) == info_id || Some(*id) == metadata_id {
             continue;
         }
         let Some(new_object) = new.objects.get(id) else {
@@ -128,13 +156,25 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
         let only = |allowed: &[&[u8]]| keys.iter().all(|k| allowed.contains(&k.as_slice()));
         let kind = type_of(od);
         if Some(*id) == catalog_id {
-            if only(&[b"AcroForm", b"DSS", b"Perms"])
-                && od.get(b"Perms").ok() == nd.get(b"Perms").ok()
+            if only(&[
+                b"AcroForm",
+                b"DSS",
+                b"Perms",
+                b"Extensions",
+                b"Version",
+                b"Metadata",
+            ]) && od.get(b"Perms").ok() == nd.get(b"Perms").ok()
             {
-                note(ModificationLevel::Signatures, "catalog: form or DSS added".into(), &mut level);
+                note(
+                    ModificationLevel::Signatures,
+                    "catalog: form or DSS added".into(),
+                    &mut level,
+                );
             } else {
-                let names: Vec<String> =
-                    keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect();
+                let names: Vec<String> = keys
+                    .iter()
+                    .map(|k| String::from_utf8_lossy(k).into_owned())
+                    .collect();
                 note(
                     ModificationLevel::Disallowed,
                     format!("catalog entries changed: {}", names.join(", ")),
@@ -143,9 +183,17 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
             }
         } else if Some(*id) == acroform_id {
             if only(&[b"Fields", b"SigFlags", b"DR", b"DA", b"NeedAppearances"]) {
-                note(ModificationLevel::Signatures, "form: fields added".into(), &mut level);
+                note(
+                    ModificationLevel::Signatures,
+                    "form: fields added".into(),
+                    &mut level,
+                );
             } else {
-                note(ModificationLevel::Disallowed, "form dictionary changed".into(), &mut level);
+                note(
+                    ModificationLevel::Disallowed,
+                    "form dictionary changed".into(),
+                    &mut level,
+                );
             }
         } else if kind == Some(b"Page") && old_pages.contains(id) {
             if only(&[b"Annots"]) {
@@ -171,18 +219,38 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
                 };
                 note(lvl, format!("field {label} filled in"), &mut level);
             } else if kind == Some(b"Annot") || od.has(b"Subtype") {
-                note(ModificationLevel::Annotations, format!("annotation {label} changed"), &mut level);
+                note(
+                    ModificationLevel::Annotations,
+                    format!("annotation {label} changed"),
+                    &mut level,
+                );
             } else {
-                note(ModificationLevel::Disallowed, format!("field {label} changed"), &mut level);
+                note(
+                    ModificationLevel::Disallowed,
+                    format!("field {label} changed"),
+                    &mut level,
+                );
             }
         } else if kind == Some(b"Annot") {
-            note(ModificationLevel::Annotations, format!("annotation {label} changed"), &mut level);
+            note(
+                ModificationLevel::Annotations,
+                format!("annotation {label} changed"),
+                &mut level,
+            );
         } else {
-            note(ModificationLevel::Disallowed, format!("{label} was changed"), &mut level);
+            note(
+                ModificationLevel::Disallowed,
+                format!("{label} was changed"),
+                &mut level,
+            );
         }
     }
     // A catalog gaining /DSS or a new /AcroForm: classify new signature-only content.
-    let new_objects = new.objects.keys().filter(|id| !old.objects.contains_key(id)).count();
+    let new_objects = new
+        .objects
+        .keys()
+        .filter(|id| !old.objects.contains_key(id))
+        .count();
     if new_objects > 0 && level == ModificationLevel::None {
         note(
             ModificationLevel::Signatures,

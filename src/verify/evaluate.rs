@@ -18,7 +18,9 @@ use super::{
 fn strip_padding(contents: &[u8]) -> &[u8] {
     use der::Decode as _;
     match der::Any::from_der_partial(contents) {
-        Ok((_, rest)) => contents.get(..contents.len() - rest.len()).unwrap_or(contents),
+        Ok((_, rest)) => contents
+            .get(..contents.len() - rest.len())
+            .unwrap_or(contents),
         Err(_) => contents,
     }
 }
@@ -110,8 +112,14 @@ fn signature(
     };
     out.whole_document = end == bytes.len();
     let (Some(b), Some(c)) = (
-        integrity.byte_range.get(1).and_then(|v| usize::try_from(*v).ok()),
-        integrity.byte_range.get(2).and_then(|v| usize::try_from(*v).ok()),
+        integrity
+            .byte_range
+            .get(1)
+            .and_then(|v| usize::try_from(*v).ok()),
+        integrity
+            .byte_range
+            .get(2)
+            .and_then(|v| usize::try_from(*v).ok()),
     ) else {
         return out;
     };
@@ -173,20 +181,24 @@ fn signature(
         let sha1 = Digest::Sha1.digest_parts(&parts);
         if check.econtent.as_deref() != Some(sha1.as_slice()) {
             intact = false;
-            out.errors.push("the SHA-1 of the document does not match the signed content".into());
+            out.errors
+                .push("the SHA-1 of the document does not match the signed content".into());
         }
     }
     out.intact = intact;
     out.valid = intact && check.is_valid();
     out.digest = check.digest.map(|d| d.name().to_owned());
     out.errors.extend(check.problems.iter().cloned());
-    if check.digest.is_some_and(Digest::is_weak) || check.signature_digest.is_some_and(Digest::is_weak)
+    if check.digest.is_some_and(Digest::is_weak)
+        || check.signature_digest.is_some_and(Digest::is_weak)
         || legacy_sha1
     {
-        out.errors.push("SHA-1 is too weak to rely on (weak algorithm)".into());
+        out.errors
+            .push("SHA-1 is too weak to rely on (weak algorithm)".into());
     }
     if sub_filter.as_deref() == Some("ETSI.CAdES.detached") && check.ess == cms::EssStatus::Absent {
-        out.warnings.push("PAdES signature without the ESS signing-certificate attribute".into());
+        out.warnings
+            .push("PAdES signature without the ESS signing-certificate attribute".into());
     }
     // Signing time: a verified time-stamp, else the claim.
     let mut time = None;
@@ -196,7 +208,8 @@ fn signature(
             time = stamp.time.map(|t| (t, TimeSource::Timestamp));
         } else {
             out.warnings.extend(stamp.problems.iter().cloned());
-            out.warnings.push("the signature time-stamp is not valid or not trusted".into());
+            out.warnings
+                .push("the signature time-stamp is not valid or not trusted".into());
         }
         out.timestamp = Some(TimestampReport {
             time: stamp.time.map(rfc3339),
@@ -212,7 +225,8 @@ fn signature(
     out.signing_time = Some(rfc3339(time.0));
     out.time_source = time.1;
     if time.1 != TimeSource::Timestamp {
-        out.warnings.push("the signing time is claimed by the signer, not time-stamped".into());
+        out.warnings
+            .push("the signing time is claimed by the signer, not time-stamped".into());
     }
     let Some(signer) = &check.signer else {
         return out;
@@ -220,14 +234,17 @@ fn signature(
     out.signer = Some(super::trust::subject_name(signer));
     let mut pool = check.certificates.clone();
     pool.extend_from_slice(dss);
-    let trust = options.trust.validate(signer, &pool, time.0, Usage::Signing);
+    let trust = options
+        .trust
+        .validate(signer, &pool, time.0, Usage::Signing);
     out.trusted = trust.trusted;
     out.chain = trust.chain;
     out.errors.extend(trust.certificate_problems);
     out.revocation = trust.revocation;
     match &out.revocation {
         Revocation::Revoked { subject, date } => {
-            out.errors.push(format!("certificate “{subject}” was revoked on {date}"));
+            out.errors
+                .push(format!("certificate “{subject}” was revoked on {date}"));
         }
         Revocation::NotChecked => out.warnings.push("revocation not checked".into()),
         Revocation::Good => {}
@@ -252,15 +269,25 @@ fn modifications(
     let Some(end) = end.filter(|e| *e < bytes.len()) else {
         return;
     };
-    if bytes.get(end..).is_some_and(|rest| rest.iter().all(u8::is_ascii_whitespace)) {
+    if bytes
+        .get(end..)
+        .is_some_and(|rest| rest.iter().all(u8::is_ascii_whitespace))
+    {
         return;
     }
     if !revisions.iter().any(|(e, _)| *e == end) {
-        let loaded = bytes.get(..end).and_then(|prefix| Document::load_mem(prefix).ok());
+        let loaded = bytes
+            .get(..end)
+            .and_then(|prefix| Document::load_mem(prefix).ok());
         revisions.push((end, loaded));
     }
-    let Some(old) = revisions.iter().find(|(e, _)| *e == end).and_then(|(_, d)| d.as_ref()) else {
-        one.errors.push("the signed revision cannot be read on its own".into());
+    let Some(old) = revisions
+        .iter()
+        .find(|(e, _)| *e == end)
+        .and_then(|(_, d)| d.as_ref())
+    else {
+        one.errors
+            .push("the signed revision cannot be read on its own".into());
         one.modification = ModificationLevel::Disallowed;
         return;
     };
@@ -269,9 +296,7 @@ fn modifications(
     one.changes = found.changes;
     // DocMDP applies when the certification signature is in the signed revision.
     let p = one.certification.or_else(|| {
-        certification.and_then(|(id, p)| {
-            id.filter(|id| old.objects.contains_key(id)).map(|_| p)
-        })
+        certification.and_then(|(id, p)| id.filter(|id| old.objects.contains_key(id)).map(|_| p))
     });
     if !diff::allowed(one.modification, p) {
         one.errors.push(match p {

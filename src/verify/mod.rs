@@ -168,14 +168,20 @@ pub fn parse_pdf_date(text: &str) -> Option<SystemTime> {
     let mut offset = 0i32;
     if let Some(sign) = s.get(14..15) {
         let oh = i32::try_from(digits(15..17).unwrap_or(0)).ok()?;
-        let om = i32::try_from(s.get(18..20).and_then(|d| d.parse::<u32>().ok()).unwrap_or(0)).ok()?;
+        let om = i32::try_from(
+            s.get(18..20)
+                .and_then(|d| d.parse::<u32>().ok())
+                .unwrap_or(0),
+        )
+        .ok()?;
         offset = match sign {
             "+" => oh * 3600 + om * 60,
             "-" => -(oh * 3600 + om * 60),
             _ => 0,
         };
     }
-    let naive = chrono::NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(hour, minute, second)?;
+    let naive =
+        chrono::NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(hour, minute, second)?;
     let tz = chrono::FixedOffset::east_opt(offset)?;
     let dt = naive.and_local_timezone(tz).single()?;
     Some(dt.with_timezone(&chrono::Utc).into())

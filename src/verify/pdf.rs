@@ -38,7 +38,10 @@ pub struct Integrity {
 }
 
 fn name_of(dict: &Dictionary, key: &[u8]) -> Option<Vec<u8>> {
-    dict.get(key).ok().and_then(|o| o.as_name().ok()).map(<[u8]>::to_vec)
+    dict.get(key)
+        .ok()
+        .and_then(|o| o.as_name().ok())
+        .map(<[u8]>::to_vec)
 }
 
 fn resolve<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Object> {
@@ -47,9 +50,10 @@ fn resolve<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Object> {
 
 fn text(object: &Object) -> Option<String> {
     match object {
-        Object::String(bytes, _) => Some(lopdf::decode_text_string(object).unwrap_or_else(|_| {
-            String::from_utf8_lossy(bytes).into_owned()
-        })),
+        Object::String(bytes, _) => Some(
+            lopdf::decode_text_string(object)
+                .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned()),
+        ),
         _ => None,
     }
 }
@@ -70,8 +74,10 @@ pub fn find_signatures(doc: &Document) -> Vec<FoundSignature> {
         .and_then(|o| o.as_array().ok())
         .cloned()
         .unwrap_or_default();
-    let mut stack: Vec<(Object, String, Option<Vec<u8>>, usize)> =
-        fields.into_iter().map(|f| (f, String::new(), None, 0)).collect();
+    let mut stack: Vec<(Object, String, Option<Vec<u8>>, usize)> = fields
+        .into_iter()
+        .map(|f| (f, String::new(), None, 0))
+        .collect();
     while let Some((field, parent_name, inherited_ft, depth)) = stack.pop() {
         if depth > 32 {
             continue;
@@ -91,7 +97,10 @@ pub fn find_signatures(doc: &Document) -> Vec<FoundSignature> {
             (None, _) => parent_name.clone(),
         };
         let ft = name_of(dict, b"FT").or(inherited_ft);
-        if let Ok(kids) = dict.get(b"Kids").and_then(|k| doc.dereference(k)).map(|(_, k)| k)
+        if let Ok(kids) = dict
+            .get(b"Kids")
+            .and_then(|k| doc.dereference(k))
+            .map(|(_, k)| k)
             && let Ok(kids) = kids.as_array()
         {
             for kid in kids {
@@ -170,7 +179,8 @@ pub fn check_integrity(sig: &Dictionary, doc: &Document, file: &[u8]) -> Integri
     let contents = match sig.get(b"Contents").ok().and_then(|o| resolve(doc, o)) {
         Some(Object::String(bytes, _)) => bytes.clone(),
         _ => {
-            out.problems.push("/Contents is missing or not a string".into());
+            out.problems
+                .push("/Contents is missing or not a string".into());
             Vec::new()
         }
     };
@@ -187,7 +197,10 @@ pub fn check_integrity(sig: &Dictionary, doc: &Document, file: &[u8]) -> Integri
     };
     out.byte_range = range.clone();
     let [a, b, c, d] = range.as_slice() else {
-        out.problems.push(format!("/ByteRange must hold four integers, it holds {}", range.len()));
+        out.problems.push(format!(
+            "/ByteRange must hold four integers, it holds {}",
+            range.len()
+        ));
         return out;
     };
     let to_usize = |n: &i64| usize::try_from(*n).ok();
@@ -197,7 +210,8 @@ pub fn check_integrity(sig: &Dictionary, doc: &Document, file: &[u8]) -> Integri
         return out;
     };
     if a != 0 {
-        out.problems.push("/ByteRange does not start at the beginning of the file".into());
+        out.problems
+            .push("/ByteRange does not start at the beginning of the file".into());
         return out;
     }
     let Some(end) = c.checked_add(d) else {

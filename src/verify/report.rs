@@ -65,7 +65,11 @@ pub fn text(report: &FileReport) -> String {
             "     time: {}; revocation: {}; covers: {}; later changes: {}\n",
             time_text(s),
             revocation_text(&s.revocation),
-            if s.whole_document { "whole document" } else { "an earlier revision" },
+            if s.whole_document {
+                "whole document"
+            } else {
+                "an earlier revision"
+            },
             modification_text(s.modification)
         ));
         if let Some(p) = s.certification {

@@ -160,9 +160,11 @@ impl TrustStore {
         while !trusted && chain.len() < 12 {
             let Some(current) = chain.last() else { break };
             let issuer_name = current.tbs_certificate().issuer();
-            let candidates = self.anchors.iter().chain(pool.iter()).filter(|c| {
-                c.tbs_certificate().subject() == issuer_name && !chain.contains(c)
-            });
+            let candidates = self
+                .anchors
+                .iter()
+                .chain(pool.iter())
+                .filter(|c| c.tbs_certificate().subject() == issuer_name && !chain.contains(c));
             let mut next = None;
             for candidate in candidates {
                 if verifies(current, candidate) {
@@ -183,12 +185,20 @@ impl TrustStore {
             let name = subject_name(cert);
             let validity = tbs.validity();
             if at < validity.not_before.to_system_time() {
-                problems.push(format!("certificate “{name}” was not yet valid at the signing time"));
+                problems.push(format!(
+                    "certificate “{name}” was not yet valid at the signing time"
+                ));
             }
             if at > validity.not_after.to_system_time() {
-                problems.push(format!("certificate “{name}” had expired at the signing time"));
+                problems.push(format!(
+                    "certificate “{name}” had expired at the signing time"
+                ));
             }
-            let ku = tbs.get_extension::<KeyUsage>().ok().flatten().map(|(_, ku)| ku);
+            let ku = tbs
+                .get_extension::<KeyUsage>()
+                .ok()
+                .flatten()
+                .map(|(_, ku)| ku);
             if i == 0 {
                 if let Some(ku) = ku
                     && !(ku.digital_signature() || ku.non_repudiation())
@@ -208,7 +218,9 @@ impl TrustStore {
                     .flatten()
                     .is_some_and(|(_, bc)| bc.ca);
                 if !is_ca {
-                    problems.push(format!("certificate “{name}” is not a CA (basic constraints)"));
+                    problems.push(format!(
+                        "certificate “{name}” is not a CA (basic constraints)"
+                    ));
                 }
                 if let Some(ku) = ku
                     && !ku.key_cert_sign()

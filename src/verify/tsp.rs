@@ -46,9 +46,11 @@ pub fn check_token(token: &[u8], data_parts: &[&[u8]], trust: &TrustStore) -> Ti
             return out;
         }
     };
-    out.problems.extend(check.problems.iter().map(|p| format!("time-stamp: {p}")));
+    out.problems
+        .extend(check.problems.iter().map(|p| format!("time-stamp: {p}")));
     if check.econtent_type != der::oid::db::rfc3161::ID_CT_TST_INFO {
-        out.problems.push("the time-stamp token does not hold a TSTInfo".into());
+        out.problems
+            .push("the time-stamp token does not hold a TSTInfo".into());
         return out;
     }
     let Some(info) = check
@@ -56,7 +58,8 @@ pub fn check_token(token: &[u8], data_parts: &[&[u8]], trust: &TrustStore) -> Ti
         .as_deref()
         .and_then(|bytes| TstInfo::from_der(bytes).ok())
     else {
-        out.problems.push("the time-stamp token's TSTInfo cannot be decoded".into());
+        out.problems
+            .push("the time-stamp token's TSTInfo cannot be decoded".into());
         return out;
     };
     out.time = Some(info.gen_time.to_system_time());
@@ -65,7 +68,8 @@ pub fn check_token(token: &[u8], data_parts: &[&[u8]], trust: &TrustStore) -> Ti
         None => false,
     };
     if !imprint_ok {
-        out.problems.push("the time-stamp's message imprint does not match the data".into());
+        out.problems
+            .push("the time-stamp's message imprint does not match the data".into());
     }
     out.valid = imprint_ok && check.is_valid();
     if let (Some(signer), Some(time)) = (&check.signer, out.time) {

@@ -1,0 +1,220 @@
+//! Verifier tests: every case of the corpus in tests/fixtures/signed (made by make-signed.py)
+//! gets the verdict written in its EXPECTED file; our own signer's output verifies and fails
+//! once tampered; bad input gives a per-file result, never a panic; the CLI's exit codes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use motcua::sign::{SignOptions, sign_pdf};
+use motcua::verify::{TrustStore, Verdict, VerifyOptions, verify_bytes, verify_file};
+
+const CORPUS: &str = "signed";
+const EXPECTED: &str = "signed/EXPECTED";
+const CRL: &str = "signed/revoked.crl.pem";
+
+fn trusted() -> VerifyOptions {
+    let mut trust = TrustStore::new();
+    trust.add_anchors(&pki(ROOT_CERT)).unwrap();
+    trust.add_crl_file(&fixture(CRL)).unwrap();
+    VerifyOptions { trust }
+}
+
+fn verdict(name: &str) -> Verdict {
+    match name {
+        "VALID" => Verdict::Valid,
+        "VALID_WITH_WARNINGS" => Verdict::ValidWithWarnings,
+        "INDETERMINATE" => Verdict::Indeterminate,
+        "INVALID" => Verdict::Invalid,
+        other => panic!("unknown verdict {other} in EXPECTED"),
+    }
+}
+
+fn corpus_case(name: &str) -> PathBuf {
+    fixture(&format!("{CORPUS}/{name}.pdf"))
+}
+
+#[test]
+fn every_corpus_case_gets_its_expected_verdict() {
+    let options = trusted();
+    let expected = std::fs::read_to_string(fixture(EXPECTED)).unwrap();
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for line in expected
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let (name, want) = line.split_once(' ').unwrap();
+        let report = verify_file(&corpus_case(name), &options).unwrap();
+        if report.verdict != verdict(want.trim()) {
+            wrong.push(format!(
+                "{name}: expected {want}, got {:?}\n{:#?}",
+                report.verdict, report
+            ));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 19, "EXPECTED lists {checked} cases");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn untrusted_root_is_indeterminate() {
+    let report = verify_file(&corpus_case("valid-rsa"), &VerifyOptions::default()).unwrap();
+    assert_eq!(report.verdict, Verdict::Indeterminate);
+    let sig = &report.signatures[0];
+    assert!(sig.intact && sig.valid && !sig.trusted);
+}
+
+#[test]
+fn revoked_signer_names_the_revocation() {
+    let report = verify_file(&corpus_case("valid-p256-revoked"), &trusted()).unwrap();
+    let sig = &report.signatures[0];
+    assert!(matches!(
+        sig.revocation,
+        motcua::verify::Revocation::Revoked { .. }
+    ));
+    // Without the CRL the same file is valid with the warning "revocation not checked".
+    let mut trust = TrustStore::new();
+    trust.add_anchors(&pki(ROOT_CERT)).unwrap();
+    let report = verify_file(&corpus_case("valid-p256-revoked"), &VerifyOptions { trust }).unwrap();
+    assert_eq!(report.verdict, Verdict::ValidWithWarnings);
+    assert!(
+        report.signatures[0]
+            .warnings
+            .iter()
+            .any(|w| w == "revocation not checked")
+    );
+}
+
+#[test]
+fn our_signer_verifies_and_a_flipped_byte_breaks_it() {
+    let input = std::fs::read(fixture(CLASSIC_PDF)).unwrap();
+    for key in ["signer-rsa2048.p12", "signer-p256.p12", "signer-p384.p12"] {
+        let signer = p12_signer(key);
+        let signed = sign_pdf(&input, &signer, &SignOptions::default()).unwrap();
+        let mut trust = TrustStore::new();
+        trust.add_anchors(&pki(ROOT_CERT)).unwrap();
+        let options = VerifyOptions { trust };
+        let report = verify_bytes(&signed, key, &options);
+        assert_eq!(
+            report.verdict,
+            Verdict::ValidWithWarnings,
+            "{key}: {report:#?}"
+        );
+        assert!(report.signatures[0].whole_document);
+        assert!(report.signatures[0].digest.is_some());
+
+        let mut tampered = signed.clone();
+        let at = tampered.windows(5).position(|w| w == b"/Page").unwrap() + 3;
+        tampered[at] ^= 0x20;
+        let report = verify_bytes(&tampered, key, &options);
+        assert_eq!(
+            report.verdict,
+            Verdict::Invalid,
+            "{key} tampered: {report:#?}"
+        );
+        assert!(!report.signatures[0].intact);
+    }
+}
+
+fn with_replaced(data: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let at = data.windows(from.len()).position(|w| w == from).unwrap();
+    let mut out = data[..at].to_vec();
+    out.extend_from_slice(to);
+    out.extend_from_slice(&data[at + from.len()..]);
+    out
+}
+
+#[test]
+fn bad_input_gives_a_result_never_a_panic() {
+    let options = trusted();
+    let valid = std::fs::read(corpus_case("valid-rsa")).unwrap();
+    // Truncated at several points.
+    for cut in [0, 10, valid.len() / 3, valid.len() / 2, valid.len() - 40] {
+        let report = verify_bytes(&valid[..cut], "truncated", &options);
+        assert_ne!(report.verdict, Verdict::Valid, "cut at {cut}");
+        assert_ne!(report.verdict, Verdict::ValidWithWarnings, "cut at {cut}");
+    }
+    // Garbage in /Contents: same length, not CMS.
+    let start = valid
+        .windows(10)
+        .position(|w| w == b"/Contents<")
+        .or_else(|| valid.windows(11).position(|w| w == b"/Contents <"));
+    if let Some(start) = start {
+        let mut garbage = valid.clone();
+        let open = start + garbage[start..].iter().position(|b| *b == b'<').unwrap() + 1;
+        for byte in &mut garbage[open..open + 64] {
+            *byte = b'A';
+        }
+        let report = verify_bytes(&garbage, "garbage", &options);
+        assert_eq!(report.verdict, Verdict::Invalid);
+    }
+    // Huge /ByteRange values, written over the original with the same length so the xref
+    // offsets stay right.
+    let text = String::from_utf8_lossy(&valid);
+    let range_at = text.find("/ByteRange").unwrap();
+    let open = range_at + text[range_at..].find('[').unwrap();
+    let close = range_at + text[range_at..].find(']').unwrap();
+    let original = &valid[open..=close];
+    let mut huge = b"[0 9 9 ".to_vec();
+    huge.resize(original.len() - 1, b'9');
+    huge.push(b']');
+    let report = verify_bytes(&with_replaced(&valid, original, &huge), "huge", &options);
+    // lopdf drops the object when it cannot parse it, so the result is INVALID (range outside
+    // the file) or INDETERMINATE (no signature found): never a valid verdict.
+    assert!(
+        matches!(report.verdict, Verdict::Invalid | Verdict::Indeterminate),
+        "{report:#?}"
+    );
+    // Not a PDF at all.
+    let report = verify_bytes(b"hello", "hello", &options);
+    assert_eq!(report.verdict, Verdict::Indeterminate);
+    assert!(!report.errors.is_empty());
+}
+
+fn motcua() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("motcua").unwrap()
+}
+
+fn arg(path: &Path) -> String {
+    path.display().to_string()
+}
+
+#[test]
+fn cli_exit_codes_and_reports() {
+    let root = arg(&pki(ROOT_CERT));
+    motcua()
+        .args(["verify", "--trust", &root, &arg(&corpus_case("valid-rsa"))])
+        .assert()
+        .code(0);
+    motcua()
+        .args([
+            "verify",
+            "--trust",
+            &root,
+            &arg(&corpus_case("byte-flipped")),
+        ])
+        .assert()
+        .code(1);
+    motcua()
+        .args(["verify", "--trust", &root, "/nonexistent/file.pdf"])
+        .assert()
+        .code(2);
+    let dir = tempfile::tempdir().unwrap();
+    let out = motcua()
+        .args(["verify", "--json", "--trust", &root, "--report-dir"])
+        .arg(dir.path())
+        .arg(fixture(CORPUS))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = json["files"].as_array().unwrap();
+    assert!(files.len() >= 19);
+    assert!(files.iter().all(|f| f["file"]["verdict"].is_string()));
+    let html = std::fs::read_to_string(dir.path().join("valid-rsa.verify.html")).unwrap();
+    assert!(html.contains("BIÊN BẢN KIỂM TRA CHỮ KÝ SỐ"));
+    assert!(html.contains("Nguyễn Văn An"));
+}
