@@ -218,3 +218,52 @@ fn cli_exit_codes_and_reports() {
     assert!(html.contains("BIÊN BẢN KIỂM TRA CHỮ KÝ SỐ"));
     assert!(html.contains("Nguyễn Văn An"));
 }
+
+/// Cases where pyHanko (with only the test root, no CRL) and we disagree on purpose; each is
+/// explained in tests/fixtures/signed/README.md.
+const PYHANKO_DISAGREES: &[&str] = &[
+    // pyHanko is given no CRL, so it cannot see the revocation.
+    "valid-p256-revoked",
+    // pyHanko's difference analysis rejects a free-text annotation it has no rule for.
+    "annotation-after-approval",
+    // pyHanko raises an error (no verdict) on a signature whose /ByteRange was removed.
+    "usf-no-byterange",
+];
+
+#[test]
+fn our_verdicts_agree_with_pyhankos() {
+    let mut trust = TrustStore::new();
+    trust.add_anchors(&pki(ROOT_CERT)).unwrap();
+    let options = VerifyOptions { trust };
+    let expected = std::fs::read_to_string(fixture(EXPECTED)).unwrap();
+    let mut disagreements = Vec::new();
+    for line in expected
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let name = line.split(' ').next().unwrap();
+        if PYHANKO_DISAGREES.contains(&name) {
+            continue;
+        }
+        let path = corpus_case(name);
+        let theirs = pyhanko(&path);
+        // pyHanko's "good": every signature intact, valid, trusted and within DocMDP; and it
+        // rejects SHA-1 by refusing trust in the weak algorithm.
+        let their_ok = !theirs.is_empty()
+            && theirs.iter().all(|v| {
+                v["intact"] == true
+                    && v["valid"] == true
+                    && v["trusted"] == true
+                    && v["docmdp_ok"] != false
+            });
+        let ours = verify_file(&path, &options).unwrap();
+        let our_ok = matches!(ours.verdict, Verdict::Valid | Verdict::ValidWithWarnings);
+        if their_ok != our_ok {
+            disagreements.push(format!(
+                "{name}: pyHanko ok={their_ok}, ours {:?}",
+                ours.verdict
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
