@@ -13,11 +13,13 @@ use motcua::verify::{TrustStore, Verdict, VerifyOptions, verify_bytes, verify_fi
 const CORPUS: &str = "signed";
 const EXPECTED: &str = "signed/EXPECTED";
 const CRL: &str = "signed/revoked.crl.pem";
+const ROOT_CRL: &str = "signed/root.crl.pem";
 
 fn trusted() -> VerifyOptions {
     let mut trust = TrustStore::new();
     trust.add_anchors(&pki(ROOT_CERT)).unwrap();
     trust.add_crl_file(&fixture(CRL)).unwrap();
+    trust.add_crl_file(&fixture(ROOT_CRL)).unwrap();
     VerifyOptions { trust }
 }
 

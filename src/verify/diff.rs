@@ -65,6 +65,53 @@ fn is_structural(object: &Object) -> bool {
     matches!(type_of(dict), Some(b"XRef") | Some(b"ObjStm"))
 }
 
+fn annots_of(doc: &Document, page: &Dictionary) -> Vec<Object> {
+    page.get(b"Annots")
+        .ok()
+        .and_then(|a| doc.dereference(a).ok())
+        .and_then(|(_, a)| a.as_array().ok())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The level of a change to a page's /Annots: only new signature widgets is `Signatures`;
+/// otherwise `Annotations`.
+fn annots_level(old_annots: &[Object], new_annots: &[Object], new: &Document) -> ModificationLevel {
+    let removed = old_annots.iter().any(|a| !new_annots.contains(a));
+    if removed {
+        return ModificationLevel::Annotations;
+    }
+    let all_signature_widgets = new_annots
+        .iter()
+        .filter(|a| !old_annots.contains(a))
+        .all(|a| {
+            let Some(dict) = new.dereference(a).ok().and_then(|(_, o)| o.as_dict().ok()) else {
+                return false;
+            };
+            let widget =
+                dict.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) == Some(b"Widget");
+            let field_type = |d: &Dictionary| {
+                d.get(b"FT")
+                    .ok()
+                    .and_then(|f| f.as_name().ok())
+                    .map(<[u8]>::to_vec)
+            };
+            let ft = field_type(dict).or_else(|| {
+                dict.get(b"Parent")
+                    .ok()
+                    .and_then(|p| new.dereference(p).ok())
+                    .and_then(|(_, p)| p.as_dict().ok())
+                    .and_then(field_type)
+            });
+            widget && ft.as_deref() == Some(b"Sig")
+        });
+    if all_signature_widgets {
+        ModificationLevel::Signatures
+    } else {
+        ModificationLevel::Annotations
+    }
+}
+
 /// Compares the signed revision `old` with the final document `new`.
 pub fn analyse(old: &Document, new: &Document) -> Modifications {
     let mut level = ModificationLevel::None;
@@ -120,8 +167,39 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
         .ok()
         .and_then(|c| c.get(b"Metadata").ok())
         .and_then(|m| m.as_reference().ok());
+    // Indirect /Annots arrays of the signed pages, judged with their page.
+    let mut annots_arrays = BTreeSet::new();
+    for page_id in &old_pages {
+        let Ok(old_page) = old.get_dictionary(*page_id) else {
+            continue;
+        };
+        if let Ok(id) = old_page.get(b"Annots").and_then(|a| a.as_reference()) {
+            annots_arrays.insert(id);
+        }
+        let Ok(new_page) = new.get_dictionary(*page_id) else {
+            continue;
+        };
+        let (old_annots, new_annots) = (annots_of(old, old_page), annots_of(new, new_page));
+        if old_annots != new_annots {
+            let lvl = annots_level(&old_annots, &new_annots, new);
+            let what = if lvl == ModificationLevel::Signatures {
+                "signature widget added"
+            } else {
+                "annotations changed"
+            };
+            note(
+                lvl,
+                format!("page {} {}: {what}", page_id.0, page_id.1),
+                &mut level,
+            );
+        }
+    }
     for (id, old_object) in &old.objects {
-        if is_structural(old_object) || Some(*id) == info_id || Some(*id) == metadata_id {
+        if is_structural(old_object)
+            || Some(*id) == info_id
+            || Some(*id) == metadata_id
+            || annots_arrays.contains(id)
+        {
             continue;
         }
         let Some(new_object) = new.objects.get(id) else {
@@ -197,11 +275,7 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
             }
         } else if kind == Some(b"Page") && old_pages.contains(id) {
             if only(&[b"Annots"]) {
-                note(
-                    ModificationLevel::Annotations,
-                    format!("page {label}: annotations changed"),
-                    &mut level,
-                );
+                // Judged above with the page's annotation list.
             } else {
                 note(
                     ModificationLevel::Disallowed,

@@ -62,7 +62,11 @@ pub fn check_token(token: &[u8], data_parts: &[&[u8]], trust: &TrustStore) -> Ti
             .push("the time-stamp token's TSTInfo cannot be decoded".into());
         return out;
     };
-    out.time = Some(info.gen_time.to_system_time());
+    out.time = info.gen_time.to_system_time();
+    if out.time.is_none() {
+        out.problems
+            .push("the time-stamp's genTime is not a valid time".into());
+    }
     let imprint_ok = match Digest::from_oid(&info.message_imprint.hash_algorithm.oid) {
         Some(d) => d.digest_parts(data_parts) == info.message_imprint.hashed_message.as_bytes(),
         None => false,
