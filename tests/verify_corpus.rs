@@ -7,8 +7,10 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use motcua::sign::{SignOptions, sign_pdf};
-use motcua::verify::{TrustStore, Verdict, VerifyOptions, verify_bytes, verify_file};
+use motcua::sign::{DocMdpPermissions, SignOptions, sign_pdf};
+use motcua::verify::{
+    ModificationLevel, Revocation, TrustStore, Verdict, VerifyOptions, verify_bytes, verify_file,
+};
 
 const CORPUS: &str = "signed";
 const EXPECTED: &str = "signed/EXPECTED";
@@ -73,10 +75,7 @@ fn untrusted_root_is_indeterminate() {
 fn revoked_signer_names_the_revocation() {
     let report = verify_file(&corpus_case("valid-p256-revoked"), &trusted()).unwrap();
     let sig = &report.signatures[0];
-    assert!(matches!(
-        sig.revocation,
-        motcua::verify::Revocation::Revoked { .. }
-    ));
+    assert!(matches!(sig.revocation, Revocation::Revoked { .. }));
     // Without the CRL the same file is valid with the warning "revocation not checked".
     let mut trust = TrustStore::new();
     trust.add_anchors(&pki(ROOT_CERT)).unwrap();
@@ -119,6 +118,49 @@ fn our_signer_verifies_and_a_flipped_byte_breaks_it() {
         );
         assert!(!report.signatures[0].intact);
     }
+}
+
+fn root_only() -> VerifyOptions {
+    let mut trust = TrustStore::new();
+    trust.add_anchors(&pki(ROOT_CERT)).unwrap();
+    VerifyOptions { trust }
+}
+
+#[test]
+fn embedded_dss_crls_are_used_without_crl_files() {
+    let report = verify_file(&corpus_case("lt-embedded-crls"), &root_only()).unwrap();
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    assert_eq!(report.signatures[0].revocation, Revocation::Good);
+    assert_eq!(
+        report.signatures[0].time_source,
+        motcua::verify::TimeSource::Timestamp
+    );
+}
+
+#[test]
+fn our_certification_then_our_approval_is_allowed_by_p2() {
+    let input = std::fs::read(fixture(CLASSIC_PDF)).unwrap();
+    let certify = SignOptions {
+        certify: Some(DocMdpPermissions::FormFilling),
+        ..SignOptions::default()
+    };
+    let certified = sign_pdf(&input, &p12_signer("signer-rsa2048.p12"), &certify).unwrap();
+    let approved = sign_pdf(
+        &certified,
+        &p12_signer("signer-p384.p12"),
+        &SignOptions::default(),
+    )
+    .unwrap();
+    let report = verify_bytes(&approved, "certified+approved", &root_only());
+    assert_eq!(report.verdict, Verdict::ValidWithWarnings, "{report:#?}");
+    let certification = report
+        .signatures
+        .iter()
+        .find(|s| s.certification.is_some())
+        .expect("the certification signature is found");
+    assert_eq!(certification.certification, Some(2));
+    assert!(!certification.whole_document);
+    assert_eq!(certification.modification, ModificationLevel::Signatures);
 }
 
 fn with_replaced(data: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {

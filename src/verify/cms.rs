@@ -54,6 +54,28 @@ pub struct EssCertId {
     pub issuer_serial: Option<IssuerSerial>,
 }
 
+/// `RevocationInfoArchival` (ISO 32000-1 §12.8.3.3.2, adbe-revocationInfoArchival):
+///
+/// ```text
+/// RevocationInfoArchival ::= SEQUENCE {
+///     crl          [0] EXPLICIT SEQUENCE of CRLs OPTIONAL,
+///     ocsp         [1] EXPLICIT SEQUENCE of OCSP Responses OPTIONAL,
+///     otherRevInfo [2] EXPLICIT SEQUENCE of OtherRevInfo OPTIONAL }
+/// ```
+/// OCSP responses and other data are kept undecoded (not evaluated yet).
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub struct RevocationInfoArchival {
+    /// CRLs.
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    pub crl: Option<Vec<x509_cert::crl::CertificateList>>,
+    /// OCSP responses.
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    pub ocsp: Option<der::Any>,
+    /// Other revocation data.
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
+    pub other_rev_info: Option<der::Any>,
+}
+
 /// What the ESS signing-certificate attribute says about the signer certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -93,8 +115,9 @@ pub struct CmsCheck {
     pub signature_value: Vec<u8>,
     /// The DER of the signature time-stamp token (unsigned attribute), if any.
     pub timestamp_token: Option<Vec<u8>>,
-    /// Whether adbe-revocationInfoArchival is present (not evaluated yet).
-    pub has_adbe_revocation: bool,
+    /// CRLs carried by the SignedData (`crls` field, RFC 5652 §10.2.1) and by the signed
+    /// attribute adbe-revocationInfoArchival.
+    pub crls: Vec<x509_cert::crl::CertificateList>,
     /// Human-readable problems found (empty when all is well).
     pub problems: Vec<String>,
 }
@@ -388,7 +411,24 @@ pub fn check(
         .first()
         .and_then(|a| a.values.iter().next())
         .and_then(|v| v.to_der().ok());
-    let has_adbe_revocation = !attr(attrs, ID_ADBE_REVOCATION).is_empty();
+    let mut crls: Vec<x509_cert::crl::CertificateList> = signed
+        .crls
+        .as_ref()
+        .map(|set| {
+            set.0
+                .iter()
+                .filter_map(|choice| match choice {
+                    ::cms::revocation::RevocationInfoChoice::Crl(crl) => Some(crl.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Ok(Some(value)) = single_value(attrs, ID_ADBE_REVOCATION, "revocation-info-archival")
+        && let Ok(archival) = value.decode_as::<RevocationInfoArchival>()
+    {
+        crls.extend(archival.crl.unwrap_or_default());
+    }
     Ok(CmsCheck {
         certificates: certs,
         signer,
@@ -402,7 +442,7 @@ pub fn check(
         econtent_type: signed.encap_content_info.econtent_type,
         signature_value,
         timestamp_token,
-        has_adbe_revocation,
+        crls,
         problems,
     })
 }

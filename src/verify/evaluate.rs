@@ -234,9 +234,16 @@ fn signature(
     out.signer = Some(super::trust::subject_name(signer));
     let mut pool = check.certificates.clone();
     pool.extend_from_slice(dss);
-    let trust = options
-        .trust
-        .validate(signer, &pool, time.0, Usage::Signing);
+    let mut crls = check.crls.clone();
+    crls.extend(pdf::dss_crls(doc));
+    let store;
+    let trust_store = if crls.is_empty() {
+        &options.trust
+    } else {
+        store = options.trust.with_crls(&crls);
+        &store
+    };
+    let trust = trust_store.validate(signer, &pool, time.0, Usage::Signing);
     out.trusted = trust.trusted;
     out.chain = trust.chain;
     out.errors.extend(trust.certificate_problems);

@@ -287,19 +287,36 @@ pub fn sig_type(sig: &Dictionary) -> Option<String> {
 /// Certificates in the DSS dictionary's /Certs (ETSI EN 319 142-1 §5.4.2).
 pub fn dss_certificates(doc: &Document) -> Vec<x509_cert::Certificate> {
     use der::Decode as _;
-    let Some(certs) = doc
+    dss_streams(doc, b"Certs")
+        .iter()
+        .filter_map(|der| x509_cert::Certificate::from_der(der).ok())
+        .collect()
+}
+
+/// CRLs in the DSS dictionary's /CRLs (ETSI EN 319 142-1 §5.4.2).
+pub fn dss_crls(doc: &Document) -> Vec<x509_cert::crl::CertificateList> {
+    use der::Decode as _;
+    dss_streams(doc, b"CRLs")
+        .iter()
+        .filter_map(|der| x509_cert::crl::CertificateList::from_der(der).ok())
+        .collect()
+}
+
+/// The decoded streams of one DSS array (/Certs, /CRLs, /OCSPs).
+fn dss_streams(doc: &Document, key: &[u8]) -> Vec<Vec<u8>> {
+    let Some(items) = doc
         .catalog()
         .ok()
         .and_then(|c| c.get(b"DSS").ok())
         .and_then(|o| resolve(doc, o))
         .and_then(|o| o.as_dict().ok())
-        .and_then(|dss| dss.get(b"Certs").ok())
+        .and_then(|dss| dss.get(key).ok())
         .and_then(|o| resolve(doc, o))
         .and_then(|o| o.as_array().ok())
     else {
         return Vec::new();
     };
-    certs
+    items
         .iter()
         .filter_map(|c| match resolve(doc, c) {
             Some(Object::Stream(s)) => s
@@ -308,6 +325,5 @@ pub fn dss_certificates(doc: &Document) -> Vec<x509_cert::Certificate> {
                 .or_else(|| Some(s.content.clone())),
             _ => None,
         })
-        .filter_map(|der| x509_cert::Certificate::from_der(&der).ok())
         .collect()
 }

@@ -61,8 +61,8 @@ pub struct TrustOutcome {
 pub enum Usage {
     /// A document signature: digitalSignature or nonRepudiation.
     Signing,
-    /// A time-stamp token: digitalSignature or nonRepudiation (RFC 3161 §2.3 requires the
-    /// timeStamping extended key usage; not checked yet).
+    /// A time-stamp token: digitalSignature or nonRepudiation, and the extended key usage
+    /// id-kp-timeStamping (RFC 3161 §2.3).
     TimeStamping,
 }
 
@@ -141,6 +141,13 @@ impl TrustStore {
         Ok(())
     }
 
+    /// This store plus `crls` (from the signature or the PDF's DSS); the anchors stay the same.
+    pub fn with_crls(&self, crls: &[CertificateList]) -> TrustStore {
+        let mut store = self.clone();
+        store.crls.extend_from_slice(crls);
+        store
+    }
+
     /// Number of anchors loaded.
     pub fn anchor_count(&self) -> usize {
         self.anchors.len()
@@ -199,6 +206,18 @@ impl TrustStore {
                 .ok()
                 .flatten()
                 .map(|(_, ku)| ku);
+            if i == 0 && usage == Usage::TimeStamping {
+                let eku = tbs
+                    .get_extension::<x509_cert::ext::pkix::ExtendedKeyUsage>()
+                    .ok()
+                    .flatten();
+                let time_stamping = der::oid::db::rfc5280::ID_KP_TIME_STAMPING;
+                if !eku.is_some_and(|(_, eku)| eku.0.contains(&time_stamping)) {
+                    problems.push(format!(
+                        "certificate “{name}” is not a time-stamping certificate (extended key usage)"
+                    ));
+                }
+            }
             if i == 0 {
                 if let Some(ku) = ku
                     && !(ku.digital_signature() || ku.non_repudiation())
