@@ -46,6 +46,7 @@ pub(super) fn evaluate(bytes: &[u8], name: &str, options: &VerifyOptions) -> Fil
         report.errors.push("the file has no signatures".into());
         return report;
     }
+    removed_signatures(bytes, &doc, &found, &mut report.errors);
     let dss = pdf::dss_certificates(&doc);
     let certification = pdf::certification(&doc);
     // Revisions are loaded once each and shared by the signatures that end there.
@@ -68,7 +69,42 @@ pub(super) fn evaluate(bytes: &[u8], name: &str, options: &VerifyOptions) -> Fil
         .map(|s| s.verdict)
         .max()
         .unwrap_or(Verdict::Indeterminate);
+    if !report.errors.is_empty() {
+        report.verdict = Verdict::Invalid;
+    }
     report
+}
+
+/// At most this many earlier revisions are searched for signatures that later disappeared.
+const MAX_REVISIONS: usize = 64;
+
+/// A signature present in an earlier revision but gone (or re-pointed) in the final one means a
+/// later revision removed or replaced it: the file is not what its signers signed.
+fn removed_signatures(
+    bytes: &[u8],
+    doc: &Document,
+    found: &[FoundSignature],
+    errors: &mut Vec<String>,
+) {
+    let now = pdf::byte_ranges(doc, found);
+    let ends = pdf::revision_ends(bytes);
+    for end in ends
+        .iter()
+        .filter(|e| **e < bytes.len())
+        .take(MAX_REVISIONS)
+    {
+        let Some(old) = bytes.get(..*end).and_then(|p| Document::load_mem(p).ok()) else {
+            continue;
+        };
+        let before = pdf::find_signatures(&old);
+        for range in pdf::byte_ranges(&old, &before) {
+            if !now.contains(&range) {
+                errors.push(format!(
+                    "a signature of the revision ending at byte {end} (/ByteRange {range:?}) was removed or replaced by a later revision"
+                ));
+            }
+        }
+    }
 }
 
 fn signature(

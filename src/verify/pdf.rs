@@ -327,3 +327,39 @@ fn dss_streams(doc: &Document, key: &[u8]) -> Vec<Vec<u8>> {
         })
         .collect()
 }
+
+/// Offsets just after each `%%EOF` marker (and its end-of-line), i.e. where each revision of an
+/// incrementally updated file ends (ISO 32000-1 §7.5.6). A byte search, not a parse: a marker
+/// inside a stream only adds a candidate prefix that fails to load and is skipped.
+pub fn revision_ends(file: &[u8]) -> Vec<usize> {
+    const MARKER: &[u8] = b"%%EOF";
+    let mut ends = Vec::new();
+    let mut from = 0;
+    while let Some(at) = file
+        .get(from..)
+        .and_then(|rest| rest.windows(MARKER.len()).position(|w| w == MARKER))
+    {
+        let mut end = from + at + MARKER.len();
+        while file.get(end).is_some_and(|b| *b == b'\r' || *b == b'\n') {
+            end += 1;
+        }
+        ends.push(end);
+        from = end;
+    }
+    ends
+}
+
+/// The /ByteRange arrays of the signatures found in `doc`.
+pub fn byte_ranges(doc: &Document, found: &[FoundSignature]) -> Vec<Vec<i64>> {
+    found
+        .iter()
+        .filter_map(|sig| {
+            sig.dictionary
+                .get(b"ByteRange")
+                .ok()
+                .and_then(|o| resolve(doc, o))
+                .and_then(|o| o.as_array().ok())
+                .map(|a| a.iter().filter_map(|n| n.as_i64().ok()).collect())
+        })
+        .collect()
+}
