@@ -212,6 +212,16 @@ fn bad_input_gives_a_result_never_a_panic() {
         matches!(report.verdict, Verdict::Invalid | Verdict::Indeterminate),
         "{report:#?}"
     );
+    // A file over the size limit (sparse, so it costs no disk) is refused before reading.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.pdf");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(motcua::verify::MAX_FILE_SIZE + 1)
+        .unwrap();
+    let report = verify_file(&big, &options).unwrap();
+    assert_eq!(report.verdict, Verdict::Indeterminate);
+    assert!(report.errors[0].contains("limit"), "{report:#?}");
     // Not a PDF at all.
     let report = verify_bytes(b"hello", "hello", &options);
     assert_eq!(report.verdict, Verdict::Indeterminate);
