@@ -345,3 +345,20 @@ pub fn allowed(level: ModificationLevel, p: Option<i64>) -> bool {
     };
     level <= limit
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docmdp_levels() {
+        use ModificationLevel as M;
+        assert!(allowed(M::Signatures, Some(1)));
+        assert!(!allowed(M::FormFilling, Some(1)));
+        assert!(allowed(M::FormFilling, Some(2)));
+        assert!(!allowed(M::Annotations, Some(2)));
+        assert!(allowed(M::Annotations, Some(3)));
+        assert!(allowed(M::Annotations, None));
+        assert!(!allowed(M::Disallowed, None));
+    }
+}

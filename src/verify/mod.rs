@@ -243,3 +243,24 @@ pub fn verify_bytes_unguarded(bytes: &[u8], name: &str, options: &VerifyOptions)
 }
 
 mod evaluate;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_dates_with_offsets() {
+        let utc = |s: &str| chrono::DateTime::<chrono::Utc>::from(parse_pdf_date(s).unwrap());
+        assert_eq!(
+            utc("D:20250124100000+07'00'").to_rfc3339(),
+            "2025-01-24T03:00:00+00:00"
+        );
+        assert_eq!(
+            utc("D:20250124100000Z").to_rfc3339(),
+            "2025-01-24T10:00:00+00:00"
+        );
+        assert_eq!(utc("D:2025").to_rfc3339(), "2025-01-01T00:00:00+00:00");
+        assert!(parse_pdf_date("D:20251340").is_none());
+        assert!(parse_pdf_date("garbage").is_none());
+    }
+}

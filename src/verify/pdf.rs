@@ -363,3 +363,29 @@ pub fn byte_ranges(doc: &Document, found: &[FoundSignature]) -> Vec<Vec<i64>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gap_must_be_exactly_one_hex_string() {
+        assert_eq!(
+            decode_gap(b"<3082ff00>"),
+            Some(vec![0x30, 0x82, 0xff, 0x00])
+        );
+        assert_eq!(decode_gap(b"<>"), Some(vec![]));
+        // Anything else in the gap is where a wrapping attack hides its objects.
+        assert_eq!(decode_gap(b"<3082> 1 0 obj"), None);
+        assert_eq!(decode_gap(b"<308>"), None);
+        assert_eq!(decode_gap(b"(3082)"), None);
+        assert_eq!(decode_gap(b"<30 82>"), None);
+    }
+
+    #[test]
+    fn revisions_end_after_each_eof_marker() {
+        let file = b"%PDF-1.7\n...%%EOF\n...more%%EOF\r\n";
+        assert_eq!(revision_ends(file), vec![18, 32]);
+        assert!(revision_ends(b"no marker").is_empty());
+    }
+}
