@@ -181,37 +181,64 @@ fn bad_input_gives_a_result_never_a_panic() {
         assert_ne!(report.verdict, Verdict::Valid, "cut at {cut}");
         assert_ne!(report.verdict, Verdict::ValidWithWarnings, "cut at {cut}");
     }
-    // Garbage in /Contents: same length, not CMS.
-    let start = valid
-        .windows(10)
-        .position(|w| w == b"/Contents<")
-        .or_else(|| valid.windows(11).position(|w| w == b"/Contents <"));
-    if let Some(start) = start {
-        let mut garbage = valid.clone();
-        let open = start + garbage[start..].iter().position(|b| *b == b'<').unwrap() + 1;
-        for byte in &mut garbage[open..open + 64] {
-            *byte = b'A';
-        }
-        let report = verify_bytes(&garbage, "garbage", &options);
-        assert_eq!(report.verdict, Verdict::Invalid);
+    // Garbage in /Contents: same length, not CMS. The signature's /Contents is the long hex
+    // string just before /ByteRange in pyHanko's output.
+    let range_at = valid.windows(10).position(|w| w == b"/ByteRange").unwrap();
+    let open = valid[..range_at].iter().rposition(|b| *b == b'<').unwrap() + 1;
+    assert!(
+        range_at - open > 1000,
+        "the /Contents hex string was not found"
+    );
+    let mut garbage = valid.clone();
+    for byte in &mut garbage[open..open + 64] {
+        *byte = b'A';
     }
+    let report = verify_bytes(&garbage, "garbage", &options);
+    assert_eq!(report.verdict, Verdict::Invalid, "{report:#?}");
+    assert!(
+        report.signatures[0].errors[0].contains("CMS"),
+        "{report:#?}"
+    );
+    // A CMS with no signer: the real SignedData re-encoded with an empty SignerInfos.
+    let hex_text = std::str::from_utf8(&valid[open..range_at]).unwrap();
+    let hex_text = &hex_text[..hex_text.rfind('>').unwrap()];
+    let der_bytes = hex::decode(hex_text).unwrap();
+    let (info, _) =
+        <cms::content_info::ContentInfo as der::Decode>::from_der_partial(&der_bytes).unwrap();
+    let mut signed: cms::signed_data::SignedData = info.content.decode_as().unwrap();
+    signed.signer_infos = cms::signed_data::SignerInfos::try_from(Vec::new()).unwrap();
+    let info = cms::content_info::ContentInfo {
+        content_type: info.content_type,
+        content: der::Any::encode_from(&signed).unwrap(),
+    };
+    let mut no_signer_hex = hex::encode(der::Encode::to_der(&info).unwrap());
+    no_signer_hex.extend(std::iter::repeat_n(
+        '0',
+        hex_text.len() - no_signer_hex.len(),
+    ));
+    let no_signer = with_replaced(&valid, hex_text.as_bytes(), no_signer_hex.as_bytes());
+    let report = verify_bytes(&no_signer, "no-signer", &options);
+    assert_eq!(report.verdict, Verdict::Invalid, "{report:#?}");
+    assert!(
+        report.signatures[0]
+            .errors
+            .iter()
+            .any(|e| e.contains("no SignerInfo")),
+        "{report:#?}"
+    );
     // Huge /ByteRange values, written over the original with the same length so the xref
     // offsets stay right.
-    let text = String::from_utf8_lossy(&valid);
-    let range_at = text.find("/ByteRange").unwrap();
-    let open = range_at + text[range_at..].find('[').unwrap();
-    let close = range_at + text[range_at..].find(']').unwrap();
+    let find =
+        |from: usize, what: u8| from + valid[from..].iter().position(|b| *b == what).unwrap();
+    let range_at = valid.windows(10).position(|w| w == b"/ByteRange").unwrap();
+    let (open, close) = (find(range_at, b'['), find(range_at, b']'));
     let original = &valid[open..=close];
     let mut huge = b"[0 9 9 ".to_vec();
     huge.resize(original.len() - 1, b'9');
     huge.push(b']');
     let report = verify_bytes(&with_replaced(&valid, original, &huge), "huge", &options);
-    // lopdf drops the object when it cannot parse it, so the result is INVALID (range outside
-    // the file) or INDETERMINATE (no signature found): never a valid verdict.
-    assert!(
-        matches!(report.verdict, Verdict::Invalid | Verdict::Indeterminate),
-        "{report:#?}"
-    );
+    assert_eq!(report.verdict, Verdict::Invalid, "{report:#?}");
+    assert!(report.signatures[0].errors[0].contains("outside the file"));
     // A file over the size limit (sparse, so it costs no disk) is refused before reading.
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.pdf");
@@ -382,4 +409,54 @@ fn mutated_corpus_files_never_panic() {
             }
         }
     }
+}
+
+/// A PDF whose field tree and page tree point back at themselves, with a signature dictionary:
+/// the walk must stop (the verdict is INVALID for the empty /ByteRange), not loop or overflow.
+#[test]
+fn reference_loops_end_with_a_result() {
+    use lopdf::{Document, Object, dictionary};
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let field_id = doc.new_object_id();
+    let sig_id = doc.add_object(dictionary! {
+        "Type" => "Sig",
+        "Filter" => "Adobe.PPKLite",
+        "SubFilter" => "ETSI.CAdES.detached",
+        "Contents" => Object::String(vec![0; 16], lopdf::StringFormat::Hexadecimal),
+    });
+    doc.objects.insert(
+        field_id,
+        Object::Dictionary(dictionary! {
+            "FT" => "Sig",
+            "T" => Object::string_literal("Loop"),
+            "V" => sig_id,
+            "Kids" => vec![Object::Reference(field_id)],
+        }),
+    );
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => vec![Object::Reference(pages_id)],
+            "Count" => 1,
+        }),
+    );
+    let catalog = doc.add_object(dictionary! {
+        "Type" => "Catalog",
+        "Pages" => pages_id,
+        "AcroForm" => dictionary! { "Fields" => vec![Object::Reference(field_id)] },
+    });
+    doc.trailer.set("Root", catalog);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let report = motcua::verify::verify_bytes_unguarded(&bytes, "loop", &trusted());
+    assert_eq!(report.verdict, Verdict::Invalid, "{report:#?}");
+    assert_eq!(report.signatures.len(), 1);
+    assert!(
+        report.signatures[0]
+            .errors
+            .iter()
+            .any(|e| e.contains("/ByteRange"))
+    );
 }
