@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use motcua::sign::{DocMdpPermissions, SignOptions, sign_pdf};
+use motcua::sign::{DocMdpPermissions, RsaScheme, SignOptions, SubFilter, sign_pdf};
 use motcua::verify::{
     ModificationLevel, Revocation, TrustStore, Verdict, VerifyOptions, verify_bytes, verify_file,
 };
@@ -124,6 +124,27 @@ fn root_only() -> VerifyOptions {
     let mut trust = TrustStore::new();
     trust.add_anchors(&pki(ROOT_CERT)).unwrap();
     VerifyOptions { trust }
+}
+
+#[test]
+fn our_rsa_pss_and_pkcs7_detached_signatures_verify() {
+    let input = std::fs::read(fixture(CLASSIC_PDF)).unwrap();
+    let pss = p12_signer("signer-rsa3072.p12").with_rsa_scheme(RsaScheme::Pss);
+    let signed = sign_pdf(&input, &pss, &SignOptions::default()).unwrap();
+    let report = verify_bytes(&signed, "pss", &root_only());
+    assert_eq!(report.verdict, Verdict::ValidWithWarnings, "{report:#?}");
+
+    let legacy = SignOptions {
+        sub_filter: SubFilter::Pkcs7Detached,
+        ..SignOptions::default()
+    };
+    let signed = sign_pdf(&input, &p12_signer("signer-p256.p12"), &legacy).unwrap();
+    let report = verify_bytes(&signed, "pkcs7", &root_only());
+    assert_eq!(report.verdict, Verdict::ValidWithWarnings, "{report:#?}");
+    assert_eq!(
+        report.signatures[0].sub_filter.as_deref(),
+        Some("adbe.pkcs7.detached")
+    );
 }
 
 #[test]
