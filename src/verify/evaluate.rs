@@ -314,7 +314,7 @@ fn modifications(
     };
     if bytes
         .get(end..)
-        .is_some_and(|rest| rest.iter().all(u8::is_ascii_whitespace))
+        .is_some_and(|rest| rest.iter().all(|b| b.is_ascii_whitespace() || *b == 0))
     {
         return;
     }
@@ -337,6 +337,16 @@ fn modifications(
     let found = diff::analyse(old, doc);
     one.modification = found.level;
     one.changes = found.changes;
+    if doc.xref_start < end {
+        // Bytes after the signed revision that no cross-reference section indexes: objects
+        // appended without an xref (an incremental saving attack variant that repairing
+        // viewers display). A proper incremental update ends with its own xref section.
+        one.modification = ModificationLevel::Disallowed;
+        one.changes.push(format!(
+            "{} bytes appended after the signed revision are not a proper incremental update",
+            bytes.len() - end
+        ));
+    }
     // DocMDP applies when the certification signature is in the signed revision.
     let p = one.certification.or_else(|| {
         certification.and_then(|(id, p)| id.filter(|id| old.objects.contains_key(id)).map(|_| p))
