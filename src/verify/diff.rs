@@ -155,6 +155,15 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
         .ok()
         .and_then(|c| c.get(b"AcroForm").ok())
         .and_then(|a| a.as_reference().ok());
+    // An indirect /Fields array of the form: it may only grow.
+    let fields_id = old
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"AcroForm").ok())
+        .and_then(|a| old.dereference(a).ok())
+        .and_then(|(_, a)| a.as_dict().ok())
+        .and_then(|form| form.get(b"Fields").ok())
+        .and_then(|f| f.as_reference().ok());
     // The document information dictionary and the XMP metadata stream are rewritten by most
     // signers (ModDate, Producer): bookkeeping, not content.
     let info_id = old
@@ -214,6 +223,24 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
             continue;
         }
         let label = format!("object {} {}", id.0, id.1);
+        if Some(*id) == fields_id
+            && let (Ok(old_fields), Ok(new_fields)) = (old_object.as_array(), new_object.as_array())
+        {
+            if old_fields.iter().all(|f| new_fields.contains(f)) {
+                note(
+                    ModificationLevel::Signatures,
+                    "form: fields added".into(),
+                    &mut level,
+                );
+            } else {
+                note(
+                    ModificationLevel::Disallowed,
+                    "form fields removed".into(),
+                    &mut level,
+                );
+            }
+            continue;
+        }
         let (Ok(od), Ok(nd)) = (old_object.as_dict(), new_object.as_dict()) else {
             note(
                 ModificationLevel::Disallowed,
@@ -260,7 +287,14 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
                 );
             }
         } else if Some(*id) == acroform_id {
-            if only(&[b"Fields", b"SigFlags", b"DR", b"DA", b"NeedAppearances"]) {
+            let old_fields = od.get(b"Fields").and_then(|f| f.as_array()).ok();
+            let new_fields = nd.get(b"Fields").and_then(|f| f.as_array()).ok();
+            let kept = match (old_fields, new_fields) {
+                (Some(o), Some(n)) => o.iter().all(|f| n.contains(f)),
+                (Some(_), None) => false,
+                _ => true,
+            };
+            if kept && only(&[b"Fields", b"SigFlags", b"DR", b"DA", b"NeedAppearances"]) {
                 note(
                     ModificationLevel::Signatures,
                     "form: fields added".into(),
