@@ -86,7 +86,10 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, String> {
         .into_inner()
         .map_err(|_| "a worker thread failed".to_owned())?;
     results.sort_by_key(|(i, _)| *i);
-    let generated = chrono::Local::now()
+    // Reports carry Vietnam time (UTC+7, no DST) whatever the machine's zone.
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).ok_or("bad time zone")?;
+    let generated = chrono::Utc::now()
+        .with_timezone(&vietnam)
         .format("%Y-%m-%d %H:%M:%S %:z")
         .to_string();
     let mut unreadable = false;

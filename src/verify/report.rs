@@ -100,6 +100,35 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+fn modification_vi(m: ModificationLevel) -> &'static str {
+    match m {
+        ModificationLevel::None => "Không thay đổi",
+        ModificationLevel::Signatures => {
+            "Thêm chữ ký / dấu thời gian / dữ liệu kiểm tra (được phép)"
+        }
+        ModificationLevel::FormFilling => "Điền biểu mẫu",
+        ModificationLevel::Annotations => "Thêm ghi chú",
+        ModificationLevel::Disallowed => "THAY ĐỔI KHÔNG ĐƯỢC PHÉP",
+    }
+}
+
+fn revocation_vi(r: &Revocation) -> String {
+    match r {
+        Revocation::Good => "Chưa bị thu hồi (CRL)".into(),
+        Revocation::Revoked { subject, date } => format!("ĐÃ BỊ THU HỒI: {subject}, ngày {date}"),
+        Revocation::NotChecked => "Chưa kiểm tra".into(),
+    }
+}
+
+fn time_vi(s: &SignatureReport) -> String {
+    let source = match s.time_source {
+        TimeSource::Timestamp => "theo dấu thời gian",
+        TimeSource::Claimed => "do người ký khai, chưa xác thực",
+        TimeSource::Now => "không có trong chữ ký",
+    };
+    format!("{} ({source})", s.signing_time.as_deref().unwrap_or("-"))
+}
+
 fn yes(b: bool) -> &'static str {
     if b { "Có" } else { "Không" }
 }
@@ -121,12 +150,12 @@ pub fn html(report: &FileReport, generated: &str) -> String {
             i + 1,
             esc(s.signer.as_deref().unwrap_or("-")),
             esc(&s.chain.join(" → ")),
-            esc(&time_text(s)),
+            esc(&time_vi(s)),
             yes(s.intact),
             yes(s.valid),
             yes(s.trusted),
-            esc(&revocation_text(&s.revocation)),
-            esc(modification_text(s.modification)),
+            esc(&revocation_vi(&s.revocation)),
+            esc(modification_vi(s.modification)),
             verdict_vi(s.verdict),
             notes
         ));
@@ -148,7 +177,7 @@ table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #444;padding
 <table><tr><th>#</th><th>Người ký / chuỗi chứng thư</th><th>Thời điểm ký</th><th>Toàn vẹn</th>\
 <th>Chữ ký đúng</th><th>Tin cậy</th><th>Thu hồi</th><th>Thay đổi sau khi ký</th><th>Kết quả</th></tr>\n{}</table>\
 <p><small>Tạo bởi MotCua Desk (motcua verify). HỢP LỆ: nguyên vẹn, chữ ký đúng, chứng thư tin cậy; \
-CHƯA XÁC ĐỊNH: không xác định được độ tin cậy.</small></p></body></html>\n",
+CHƯA XÁC ĐỊNH: không xác định được độ tin cậy. Chi tiết kỹ thuật (tiếng Anh) dưới mỗi kết quả.</small></p></body></html>\n",
         esc(&report.path),
         report.size,
         report.sha256,
