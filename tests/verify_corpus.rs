@@ -148,6 +148,21 @@ fn our_rsa_pss_and_pkcs7_detached_signatures_verify() {
 }
 
 #[test]
+fn legacy_sha1_signature_is_checked_against_the_document() {
+    let legacy = std::fs::read(corpus_case("legacy-pkcs7-sha1")).unwrap();
+    let report = verify_bytes(&legacy, "legacy", &root_only());
+    let sig = &report.signatures[0];
+    assert!(sig.intact && sig.valid, "{report:#?}");
+    assert!(sig.warnings.iter().any(|w| w.contains("legacy")));
+    assert!(sig.errors.iter().any(|e| e.contains("weak")));
+    let mut tampered = legacy.clone();
+    let at = tampered.windows(5).position(|w| w == b"/Page").unwrap() + 3;
+    tampered[at] ^= 0x20;
+    let report = verify_bytes(&tampered, "legacy tampered", &root_only());
+    assert!(!report.signatures[0].intact, "{report:#?}");
+}
+
+#[test]
 fn embedded_dss_crls_are_used_without_crl_files() {
     let report = verify_file(&corpus_case("lt-embedded-crls"), &root_only()).unwrap();
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
@@ -331,6 +346,8 @@ const PYHANKO_DISAGREES: &[&str] = &[
     // pyHanko reports coverage ENTIRE_REVISION with no modifications and accepts the file; we
     // refuse bytes after the signed revision that no xref section indexes.
     "isa-objects-without-xref",
+    // pyHanko does not know the adbe.pkcs7.sha1 sub-filter (no verdict).
+    "legacy-pkcs7-sha1",
     // pyHanko raises an error (no verdict) on a signature whose /ByteRange was removed.
     "usf-no-byterange",
 ];
