@@ -501,3 +501,85 @@ fn reference_loops_end_with_a_result() {
             .any(|e| e.contains("/ByteRange"))
     );
 }
+
+/// Certificate substitution: the ESS signing-certificate-v2 attribute names another certificate
+/// (its hash changed), and the signed attributes are re-signed with the signer's real key so only
+/// the ESS check can catch it.
+#[test]
+fn ess_signing_certificate_mismatch_is_invalid() {
+    use der::{Decode, Encode};
+    use motcua::sign::Signer as _;
+    let original = std::fs::read(corpus_case("ours-rsa")).unwrap();
+    let contents_at = original
+        .windows(10)
+        .position(|w| w == b"/Contents<")
+        .unwrap_or_else(|| {
+            original
+                .windows(11)
+                .position(|w| w == b"/Contents <")
+                .unwrap()
+        });
+    let open = contents_at
+        + original[contents_at..]
+            .iter()
+            .position(|b| *b == b'<')
+            .unwrap()
+        + 1;
+    let close = open + original[open..].iter().position(|b| *b == b'>').unwrap();
+    let hex_text = std::str::from_utf8(&original[open..close]).unwrap();
+    let der_bytes = hex::decode(hex_text).unwrap();
+    let (info, _) = cms::content_info::ContentInfo::from_der_partial(&der_bytes).unwrap();
+    let mut signed: cms::signed_data::SignedData = info.content.decode_as().unwrap();
+    let mut signer_info = signed.signer_infos.0.iter().next().unwrap().clone();
+    let attrs: Vec<x509_cert::attr::Attribute> = signer_info
+        .signed_attrs
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|attr| {
+            if attr.oid.to_string() != "1.2.840.113549.1.9.16.2.47" {
+                return attr.clone();
+            }
+            let value = attr.values.iter().next().unwrap();
+            let mut ess: motcua::sign::cms::SigningCertificateV2 = value.decode_as().unwrap();
+            let mut hash = ess.certs[0].cert_hash.as_bytes().to_vec();
+            hash[0] ^= 0xFF;
+            ess.certs[0].cert_hash = der::asn1::OctetString::new(hash).unwrap();
+            x509_cert::attr::Attribute {
+                oid: attr.oid,
+                values: der::asn1::SetOfVec::try_from(vec![der::Any::encode_from(&ess).unwrap()])
+                    .unwrap(),
+            }
+        })
+        .collect();
+    let attrs = der::asn1::SetOfVec::try_from(attrs).unwrap();
+    let signature = p12_signer("signer-rsa2048.p12")
+        .sign(&attrs.to_der().unwrap())
+        .unwrap();
+    signer_info.signed_attrs = Some(attrs);
+    signer_info.signature = der::asn1::OctetString::new(signature).unwrap();
+    signed.signer_infos = cms::signed_data::SignerInfos::try_from(vec![signer_info]).unwrap();
+    let info = cms::content_info::ContentInfo {
+        content_type: info.content_type,
+        content: der::Any::encode_from(&signed).unwrap(),
+    };
+    let mut new_hex = hex::encode(info.to_der().unwrap());
+    new_hex.extend(std::iter::repeat_n('0', hex_text.len() - new_hex.len()));
+    let forged = with_replaced(&original, hex_text.as_bytes(), new_hex.as_bytes());
+    let report = verify_bytes(&forged, "ess", &root_only());
+    let sig = &report.signatures[0];
+    assert!(sig.intact, "{report:#?}");
+    assert!(!sig.valid, "{report:#?}");
+    assert!(
+        sig.errors
+            .iter()
+            .any(|e| e.contains("signing-certificate-v2")),
+        "{report:#?}"
+    );
+    // The re-signed attributes verify: only the ESS check fails.
+    assert!(
+        !sig.errors.iter().any(|e| e.starts_with("signature:")),
+        "{report:#?}"
+    );
+    assert_eq!(report.verdict, Verdict::Invalid);
+}
