@@ -64,6 +64,19 @@ fn every_corpus_case_gets_its_expected_verdict() {
 }
 
 #[test]
+fn a_signature_blanked_by_a_later_revision_is_reported_as_removed() {
+    let report = verify_file(&corpus_case("signature-blanked-later"), &trusted()).unwrap();
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.contains("removed or replaced")),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn untrusted_root_is_indeterminate() {
     let report = verify_file(&corpus_case("valid-rsa"), &VerifyOptions::default()).unwrap();
     assert_eq!(report.verdict, Verdict::Indeterminate);
@@ -346,6 +359,8 @@ const PYHANKO_DISAGREES: &[&str] = &[
     // pyHanko reports coverage ENTIRE_REVISION with no modifications and accepts the file; we
     // refuse bytes after the signed revision that no xref section indexes.
     "isa-objects-without-xref",
+    // pyHanko stops at the blanked dictionary ("None is not a recognized SubFilter", no verdict).
+    "signature-blanked-later",
     // pyHanko does not know the adbe.pkcs7.sha1 sub-filter (no verdict).
     "legacy-pkcs7-sha1",
     // pyHanko raises an error (no verdict) on a signature whose /ByteRange was removed.
