@@ -46,8 +46,14 @@ e2e: deps ui-deps
 bench: deps
 	$(CARGO) bench -p motcua --bench motcua_bench
 
+# Fuzzing the verifier (fuzz/, its own workspace): needs nightly and cargo-fuzz (installed if missing).
+# FUZZ_SECONDS per target; crashes land in fuzz/artifacts/.
+FUZZ_SECONDS ?= 600
 fuzz:
-	@echo "fuzz: no fuzz targets yet (added with the verifier)"
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz
+	bash fuzz/seed.sh
+	cd fuzz && $(CARGO) +nightly fuzz run verify_pdf corpus/verify_pdf -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
+	cd fuzz && $(CARGO) +nightly fuzz run verify_cms corpus/verify_cms -- -max_total_time=$(FUZZ_SECONDS)
 
 soak:
 	@echo "soak: no soak tests yet (added with the outbox)"

@@ -7,6 +7,7 @@ mod report;
 mod sign;
 mod slips;
 mod text;
+mod verify;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -66,6 +67,8 @@ enum Command {
     Apology(slips::ApologyArgs),
     /// Figures for dossiers received in a period: by channel, on time / late, per procedure.
     Report(report::ReportArgs),
+    /// Verify signed PDFs (files or folders): exit 0 all VALID, 1 any INVALID/INDETERMINATE, 2 unreadable.
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Subcommand)]
@@ -272,6 +275,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         command => Cli { command, ..cli },
     };
     let actor = actor(cli.actor);
+    if let Command::Verify(args) = &cli.command {
+        // Needs no data directory: trust and CRLs come from the arguments.
+        return verify::run(args).map_err(Failure::Usage);
+    }
     if let Command::Calendar(CalendarCmd::Due {
         from,
         days,
@@ -414,7 +421,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Receipt(args) => slips::receipt(&desk, args, &actor)?,
         Command::Apology(args) => slips::apology(&desk, args, &actor)?,
         Command::Report(args) => report::run(&desk, args)?,
-        Command::Calendar(_) | Command::Sign(_) | Command::Assemble(_) | Command::Scan(_) => {}
+        Command::Calendar(_)
+        | Command::Verify(_)
+        | Command::Sign(_)
+        | Command::Assemble(_)
+        | Command::Scan(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }

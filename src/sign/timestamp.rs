@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use cms::content_info::ContentInfo;
 use cms::signed_data::SignedData;
-use der::asn1::{BitString, GeneralizedTime, Int, OctetString};
+use der::asn1::{BitString, Int, OctetString};
 use der::{Decode, Encode, Sequence};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::ext::pkix::name::GeneralName;
@@ -146,7 +146,7 @@ pub struct TstInfo {
     /// Unique per TSA.
     pub serial_number: Int,
     /// The time of the stamp.
-    pub gen_time: GeneralizedTime,
+    pub gen_time: GenTime,
     /// Accuracy of `gen_time`.
     #[asn1(optional = "true")]
     pub accuracy: Option<Accuracy>,
@@ -162,6 +162,65 @@ pub struct TstInfo {
     /// Extensions.
     #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
     pub extensions: Option<x509_cert::ext::Extensions>,
+}
+
+/// The `genTime` GeneralizedTime of a TSTInfo. RFC 3161 §2.4.2 allows fractional seconds
+/// (`YYYYMMDDhhmmss[.s...]Z`), which `der`'s `GeneralizedTime` rejects, so the text is kept as
+/// received (checked to be ASCII digits, one optional fraction, and `Z`) and converted on demand.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct GenTime {
+    text: String,
+}
+
+impl GenTime {
+    /// The time, truncated to whole seconds; `None` if the text is not a valid UTC time.
+    pub fn to_system_time(&self) -> Option<std::time::SystemTime> {
+        let whole = self.text.get(..14)?;
+        let naive = chrono::NaiveDateTime::parse_from_str(whole, "%Y%m%d%H%M%S").ok()?;
+        Some(naive.and_utc().into())
+    }
+}
+
+impl der::FixedTag for GenTime {
+    const TAG: der::Tag = der::Tag::GeneralizedTime;
+}
+
+impl<'a> der::DecodeValue<'a> for GenTime {
+    type Error = der::Error;
+
+    fn decode_value<R: der::Reader<'a>>(reader: &mut R, header: der::Header) -> der::Result<Self> {
+        let bytes = reader.read_vec(header.length())?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            der::Error::from(der::ErrorKind::Value {
+                tag: der::Tag::GeneralizedTime,
+            })
+        })?;
+        let body = text.strip_suffix('Z');
+        let valid = body.is_some_and(|body| {
+            let (whole, fraction) = body.split_once('.').unwrap_or((body, "1"));
+            whole.len() == 14
+                && whole.bytes().all(|b| b.is_ascii_digit())
+                && !fraction.is_empty()
+                && fraction.bytes().all(|b| b.is_ascii_digit())
+        });
+        if !valid {
+            return Err(der::ErrorKind::Value {
+                tag: der::Tag::GeneralizedTime,
+            }
+            .into());
+        }
+        Ok(GenTime { text })
+    }
+}
+
+impl der::EncodeValue for GenTime {
+    fn value_len(&self) -> der::Result<der::Length> {
+        der::Length::try_from(self.text.len())
+    }
+
+    fn encode_value(&self, writer: &mut impl der::Writer) -> der::Result<()> {
+        writer.write(self.text.as_bytes())
+    }
 }
 
 /// A time-stamping authority reachable over HTTP.

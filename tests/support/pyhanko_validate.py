@@ -9,7 +9,7 @@ import sys
 
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko_certvalidator import ValidationContext
 
 
@@ -22,8 +22,11 @@ def main() -> int:
     with open(path, "rb") as handle:
         reader = PdfFileReader(handle)
         for embedded in reader.embedded_signatures:
-            status = validate_pdf_signature(embedded, context)
-            stamp = status.timestamp_validity
+            if embedded.sig_object_type == "/DocTimeStamp":
+                status = validate_pdf_timestamp(embedded, validation_context=context)
+            else:
+                status = validate_pdf_signature(embedded, context)
+            stamp = getattr(status, "timestamp_validity", None)
             print(json.dumps({
                 "timestamp": None if stamp is None else {
                     "intact": bool(stamp.intact),
@@ -36,9 +39,9 @@ def main() -> int:
                 "valid": bool(status.valid),
                 "trusted": bool(status.trusted),
                 "coverage": status.coverage.name,
-                "modification_level": status.modification_level.name if status.modification_level else None,
+                "modification_level": status.modification_level.name if getattr(status, "modification_level", None) else None,
                 "md_algorithm": status.md_algorithm,
-                "docmdp_ok": status.docmdp_ok,
+                "docmdp_ok": getattr(status, "docmdp_ok", None),
                 "certification": embedded.docmdp_level.name if embedded.docmdp_level else None,
                 "signing_cert_cn": status.signing_cert.subject.native.get("common_name"),
             }, ensure_ascii=False))

@@ -1,0 +1,372 @@
+//! Evaluation of one file: every signature through integrity, CMS, time-stamp, trust and
+//! modification checks, then the per-signature and per-file verdicts.
+
+use std::time::SystemTime;
+
+use lopdf::Document;
+
+use super::crypto::Digest;
+use super::diff::{self, ModificationLevel};
+use super::pdf::{self, FoundSignature};
+use super::trust::{Revocation, Usage};
+use super::{
+    FileReport, SignatureReport, TimeSource, TimestampReport, Verdict, VerifyOptions, cms, rfc3339,
+    tsp,
+};
+
+/// Cuts the zero padding after the DER of the CMS in /Contents.
+fn strip_padding(contents: &[u8]) -> &[u8] {
+    use der::Decode as _;
+    match der::Any::from_der_partial(contents) {
+        Ok((_, rest)) => contents
+            .get(..contents.len() - rest.len())
+            .unwrap_or(contents),
+        Err(_) => contents,
+    }
+}
+
+pub(super) fn evaluate(bytes: &[u8], name: &str, options: &VerifyOptions) -> FileReport {
+    let mut report = FileReport {
+        path: name.to_owned(),
+        verdict: Verdict::Indeterminate,
+        size: bytes.len() as u64,
+        sha256: hex::encode(Digest::Sha256.digest(bytes)),
+        signatures: Vec::new(),
+        errors: Vec::new(),
+    };
+    let doc = match Document::load_mem(bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            report.errors.push(format!("not a readable PDF: {e}"));
+            return report;
+        }
+    };
+    let found = pdf::find_signatures(&doc);
+    if found.is_empty() {
+        report.errors.push("the file has no signatures".into());
+        return report;
+    }
+    removed_signatures(bytes, &doc, &found, &mut report.errors);
+    let dss = pdf::dss_certificates(&doc);
+    let certification = pdf::certification(&doc);
+    // Revisions are loaded once each and shared by the signatures that end there.
+    let mut revisions: Vec<(usize, Option<Document>)> = Vec::new();
+    for sig in &found {
+        let mut one = signature(bytes, &doc, sig, &dss, options);
+        if let Some((cert_id, p)) = certification
+            && cert_id.is_some()
+            && cert_id == sig.object
+        {
+            one.certification = Some(p);
+        }
+        modifications(bytes, &doc, &mut one, certification, &mut revisions);
+        one.verdict = signature_verdict(&one);
+        report.signatures.push(one);
+    }
+    report.verdict = report
+        .signatures
+        .iter()
+        .map(|s| s.verdict)
+        .max()
+        .unwrap_or(Verdict::Indeterminate);
+    if !report.errors.is_empty() {
+        report.verdict = Verdict::Invalid;
+    }
+    report
+}
+
+/// At most this many earlier revisions are searched for signatures that later disappeared.
+const MAX_REVISIONS: usize = 64;
+
+/// A signature present in an earlier revision but gone (or re-pointed) in the final one means a
+/// later revision removed or replaced it: the file is not what its signers signed.
+fn removed_signatures(
+    bytes: &[u8],
+    doc: &Document,
+    found: &[FoundSignature],
+    errors: &mut Vec<String>,
+) {
+    let now = pdf::byte_ranges(doc, found);
+    let ends = pdf::revision_ends(bytes);
+    for end in ends
+        .iter()
+        .filter(|e| **e < bytes.len())
+        .take(MAX_REVISIONS)
+    {
+        let Some(old) = bytes.get(..*end).and_then(|p| Document::load_mem(p).ok()) else {
+            continue;
+        };
+        let before = pdf::find_signatures(&old);
+        for range in pdf::byte_ranges(&old, &before) {
+            if !now.contains(&range) {
+                errors.push(format!(
+                    "a signature of the revision ending at byte {end} (/ByteRange {range:?}) was removed or replaced by a later revision"
+                ));
+            }
+        }
+    }
+}
+
+fn signature(
+    bytes: &[u8],
+    doc: &Document,
+    found: &FoundSignature,
+    dss: &[x509_cert::Certificate],
+    options: &VerifyOptions,
+) -> SignatureReport {
+    let sig = &found.dictionary;
+    let kind = pdf::sig_type(sig).unwrap_or_else(|| "Sig".into());
+    let sub_filter = pdf::sub_filter(sig);
+    let mut out = SignatureReport {
+        field: found.field.clone(),
+        kind: kind.clone(),
+        sub_filter: sub_filter.clone(),
+        verdict: Verdict::Indeterminate,
+        intact: false,
+        valid: false,
+        trusted: false,
+        signer: None,
+        chain: Vec::new(),
+        signing_time: None,
+        time_source: TimeSource::Now,
+        digest: None,
+        revocation: Revocation::NotChecked,
+        whole_document: false,
+        byte_range: Vec::new(),
+        certification: None,
+        modification: ModificationLevel::None,
+        changes: Vec::new(),
+        timestamp: None,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let integrity = pdf::check_integrity(sig, doc, bytes);
+    out.byte_range = integrity.byte_range.clone();
+    out.errors.extend(integrity.problems.iter().cloned());
+    let Some(end) = integrity.revision_end else {
+        return out;
+    };
+    out.whole_document = end == bytes.len();
+    let (Some(b), Some(c)) = (
+        integrity
+            .byte_range
+            .get(1)
+            .and_then(|v| usize::try_from(*v).ok()),
+        integrity
+            .byte_range
+            .get(2)
+            .and_then(|v| usize::try_from(*v).ok()),
+    ) else {
+        return out;
+    };
+    let (Some(first), Some(second)) = (bytes.get(..b), bytes.get(c..end)) else {
+        out.errors.push("/ByteRange lies outside the file".into());
+        return out;
+    };
+    let parts: [&[u8]; 2] = [first, second];
+    let der = strip_padding(&integrity.contents);
+    let claimed = pdf::sig_text(sig, b"M").and_then(|m| super::parse_pdf_date(&m));
+
+    if kind == "DocTimeStamp" || sub_filter.as_deref() == Some("ETSI.RFC3161") {
+        let check = tsp::check_token(der, &parts, &options.trust);
+        out.intact = check.valid;
+        out.valid = check.valid;
+        out.trusted = check.trusted;
+        out.signer = check.tsa.clone();
+        out.signing_time = check.time.map(rfc3339);
+        out.time_source = TimeSource::Timestamp;
+        out.revocation = check.revocation.clone();
+        out.errors.extend(check.problems.iter().cloned());
+        out.timestamp = Some(TimestampReport {
+            time: check.time.map(rfc3339),
+            valid: check.valid,
+            trusted: check.trusted,
+            tsa: check.tsa,
+        });
+        return out;
+    }
+
+    let legacy_sha1 = sub_filter.as_deref() == Some("adbe.pkcs7.sha1");
+    match sub_filter.as_deref() {
+        Some("ETSI.CAdES.detached") | Some("adbe.pkcs7.detached") => {}
+        Some("adbe.pkcs7.sha1") => out
+            .warnings
+            .push("legacy format adbe.pkcs7.sha1 (SHA-1 over the document)".into()),
+        other => {
+            out.errors.push(format!(
+                "unsupported /SubFilter {}",
+                other.unwrap_or("(none)")
+            ));
+            return out;
+        }
+    }
+    let check = if legacy_sha1 {
+        cms::check(der, None, dss)
+    } else {
+        cms::check(der, Some(&parts), dss)
+    };
+    let check = match check {
+        Ok(check) => check,
+        Err(e) => {
+            out.errors.push(e.to_string());
+            return out;
+        }
+    };
+    let mut intact = check.digest_matches;
+    if legacy_sha1 {
+        let sha1 = Digest::Sha1.digest_parts(&parts);
+        if check.econtent.as_deref() != Some(sha1.as_slice()) {
+            intact = false;
+            out.errors
+                .push("the SHA-1 of the document does not match the signed content".into());
+        }
+    }
+    out.intact = intact;
+    out.valid = intact && check.is_valid();
+    out.digest = check.digest.map(|d| d.name().to_owned());
+    out.errors.extend(check.problems.iter().cloned());
+    if check.digest.is_some_and(Digest::is_weak)
+        || check.signature_digest.is_some_and(Digest::is_weak)
+        || legacy_sha1
+    {
+        out.errors
+            .push("SHA-1 is too weak to rely on (weak algorithm)".into());
+    }
+    if sub_filter.as_deref() == Some("ETSI.CAdES.detached") && check.ess == cms::EssStatus::Absent {
+        out.warnings
+            .push("PAdES signature without the ESS signing-certificate attribute".into());
+    }
+    // Signing time: a verified time-stamp, else the claim.
+    let mut time = None;
+    if let Some(token) = &check.timestamp_token {
+        let stamp = tsp::check_token(token, &[&check.signature_value], &options.trust);
+        if stamp.valid && stamp.trusted {
+            time = stamp.time.map(|t| (t, TimeSource::Timestamp));
+        } else {
+            out.warnings.extend(stamp.problems.iter().cloned());
+            out.warnings
+                .push("the signature time-stamp is not valid or not trusted".into());
+        }
+        out.timestamp = Some(TimestampReport {
+            time: stamp.time.map(rfc3339),
+            valid: stamp.valid,
+            trusted: stamp.trusted,
+            tsa: stamp.tsa,
+        });
+    }
+    let time = time
+        .or_else(|| claimed.map(|t| (t, TimeSource::Claimed)))
+        .or_else(|| check.signing_time.map(|t| (t, TimeSource::Claimed)))
+        .unwrap_or((SystemTime::now(), TimeSource::Now));
+    out.signing_time = Some(rfc3339(time.0));
+    out.time_source = time.1;
+    if time.1 != TimeSource::Timestamp {
+        out.warnings
+            .push("the signing time is claimed by the signer, not time-stamped".into());
+    }
+    let Some(signer) = &check.signer else {
+        return out;
+    };
+    out.signer = Some(super::trust::subject_name(signer));
+    let mut pool = check.certificates.clone();
+    pool.extend_from_slice(dss);
+    let mut crls = check.crls.clone();
+    crls.extend(pdf::dss_crls(doc));
+    let store;
+    let trust_store = if crls.is_empty() {
+        &options.trust
+    } else {
+        store = options.trust.with_crls(&crls);
+        &store
+    };
+    let trust = trust_store.validate(signer, &pool, time.0, Usage::Signing);
+    out.trusted = trust.trusted;
+    out.chain = trust.chain;
+    out.errors.extend(trust.certificate_problems);
+    out.revocation = trust.revocation;
+    match &out.revocation {
+        Revocation::Revoked { subject, date } => {
+            out.errors
+                .push(format!("certificate “{subject}” was revoked on {date}"));
+        }
+        Revocation::NotChecked => out.warnings.push("revocation not checked".into()),
+        Revocation::Good => {}
+    }
+    out
+}
+
+fn modifications(
+    bytes: &[u8],
+    doc: &Document,
+    one: &mut SignatureReport,
+    certification: Option<(Option<lopdf::ObjectId>, i64)>,
+    revisions: &mut Vec<(usize, Option<Document>)>,
+) {
+    let end = match one.byte_range.as_slice() {
+        [_, _, c, d] => match (usize::try_from(*c), usize::try_from(*d)) {
+            (Ok(c), Ok(d)) => c.checked_add(d),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(end) = end.filter(|e| *e < bytes.len()) else {
+        return;
+    };
+    if bytes
+        .get(end..)
+        .is_some_and(|rest| rest.iter().all(|b| b.is_ascii_whitespace() || *b == 0))
+    {
+        return;
+    }
+    if !revisions.iter().any(|(e, _)| *e == end) {
+        let loaded = bytes
+            .get(..end)
+            .and_then(|prefix| Document::load_mem(prefix).ok());
+        revisions.push((end, loaded));
+    }
+    let Some(old) = revisions
+        .iter()
+        .find(|(e, _)| *e == end)
+        .and_then(|(_, d)| d.as_ref())
+    else {
+        one.errors
+            .push("the signed revision cannot be read on its own".into());
+        one.modification = ModificationLevel::Disallowed;
+        return;
+    };
+    let found = diff::analyse(old, doc);
+    one.modification = found.level;
+    one.changes = found.changes;
+    if doc.xref_start < end {
+        // Bytes after the signed revision that no cross-reference section indexes: objects
+        // appended without an xref (an incremental saving attack variant that repairing
+        // viewers display). A proper incremental update ends with its own xref section.
+        one.modification = ModificationLevel::Disallowed;
+        one.changes.push(format!(
+            "{} bytes appended after the signed revision are not a proper incremental update",
+            bytes.len() - end
+        ));
+    }
+    // DocMDP applies when the certification signature is in the signed revision.
+    let p = one.certification.or_else(|| {
+        certification.and_then(|(id, p)| id.filter(|id| old.objects.contains_key(id)).map(|_| p))
+    });
+    if !diff::allowed(one.modification, p) {
+        one.errors.push(match p {
+            Some(p) => format!("changes after signing are not allowed by DocMDP P={p}"),
+            None => "the document was changed after signing in a way that is not allowed".into(),
+        });
+    }
+}
+
+fn signature_verdict(one: &SignatureReport) -> Verdict {
+    if !one.intact || !one.valid || !one.errors.is_empty() {
+        Verdict::Invalid
+    } else if !one.trusted {
+        Verdict::Indeterminate
+    } else if one.warnings.is_empty() {
+        Verdict::Valid
+    } else {
+        Verdict::ValidWithWarnings
+    }
+}

@@ -1,0 +1,351 @@
+//! Trust: certificate path building to the configured anchors, validity at the signing time,
+//! key usage, basic constraints and revocation from CRL files (RFC 5280 §6, simplified).
+//!
+//! The path is built from the signer upwards through the certificates the signature carries
+//! (plus the PDF's DSS), each link checked by the issuer's signature, until a certificate of the
+//! [`TrustStore`] is reached. Validity is checked at the time the caller gives (the time-stamp's
+//! time when present, else the claimed /M). Revocation is looked up in the CRLs loaded with the
+//! store, each CRL accepted only when its signature verifies with the issuing CA's key; without a
+//! CRL for a certificate the status is [`Revocation::NotChecked`]. No network access here.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use der::{Decode, DecodePem, Encode};
+use x509_cert::Certificate;
+use x509_cert::crl::CertificateList;
+use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
+
+use super::VerifyError;
+use super::crypto;
+
+/// Trust anchors and CRLs, loaded once and shared by all files.
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    anchors: Vec<Certificate>,
+    crls: Vec<CertificateList>,
+}
+
+/// Revocation status of the chain below the anchor.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "status")]
+pub enum Revocation {
+    /// Every certificate below the anchor is covered by a verified CRL and not revoked.
+    Good,
+    /// A certificate is listed as revoked.
+    Revoked {
+        /// Subject of the revoked certificate.
+        subject: String,
+        /// When it was revoked (RFC 3339).
+        date: String,
+    },
+    /// No usable revocation data for some certificate ("revocation not checked").
+    NotChecked,
+}
+
+/// The result of validating a certificate path.
+#[derive(Debug, Clone)]
+pub struct TrustOutcome {
+    /// The path reached a trust anchor and every link's signature verified.
+    pub trusted: bool,
+    /// Subjects from the signer to the top of the path found.
+    pub chain: Vec<String>,
+    /// Problems with certificates (expired, wrong key usage, …): these make the signature invalid.
+    pub certificate_problems: Vec<String>,
+    /// Revocation status.
+    pub revocation: Revocation,
+}
+
+/// What the end-entity certificate is used for, which decides the key usage required.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Usage {
+    /// A document signature: digitalSignature or nonRepudiation.
+    Signing,
+    /// A time-stamp token: digitalSignature or nonRepudiation, and the extended key usage
+    /// id-kp-timeStamping (RFC 3161 §2.3).
+    TimeStamping,
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, VerifyError> {
+    std::fs::read(path).map_err(|source| VerifyError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn files_of(path: &Path) -> Result<Vec<PathBuf>, VerifyError> {
+    if path.is_dir() {
+        let mut out = Vec::new();
+        let entries = std::fs::read_dir(path).map_err(|source| VerifyError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            out.extend(files_of(&entry.path())?);
+        }
+        out.sort();
+        Ok(out)
+    } else {
+        Ok(vec![path.to_owned()])
+    }
+}
+
+/// Parses one file of certificates: PEM (any number) or a single DER certificate.
+pub fn parse_certificates(data: &[u8], path: &Path) -> Result<Vec<Certificate>, VerifyError> {
+    let bad = |reason: String| VerifyError::BadTrustFile {
+        path: path.to_owned(),
+        reason,
+    };
+    if data.starts_with(b"-----") || data.windows(11).any(|w| w == b"-----BEGIN ") {
+        Certificate::load_pem_chain(data).map_err(|e| bad(e.to_string()))
+    } else {
+        Certificate::from_der(data)
+            .map(|c| vec![c])
+            .map_err(|e| bad(e.to_string()))
+    }
+}
+
+impl TrustStore {
+    /// An empty store: nothing is trusted.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds every certificate in a PEM/DER file, or in every file of a folder (recursively).
+    pub fn add_anchors(&mut self, path: &Path) -> Result<(), VerifyError> {
+        for file in files_of(path)? {
+            let data = read(&file)?;
+            self.anchors.extend(parse_certificates(&data, &file)?);
+        }
+        Ok(())
+    }
+
+    /// Adds an anchor certificate.
+    pub fn add_anchor(&mut self, certificate: Certificate) {
+        self.anchors.push(certificate);
+    }
+
+    /// Adds the CRL in a PEM or DER file.
+    pub fn add_crl_file(&mut self, path: &Path) -> Result<(), VerifyError> {
+        let data = read(path)?;
+        let crl = if data.starts_with(b"-----") {
+            CertificateList::from_pem(&data)
+        } else {
+            CertificateList::from_der(&data)
+        }
+        .map_err(|e| VerifyError::BadTrustFile {
+            path: path.to_owned(),
+            reason: format!("not a CRL: {e}"),
+        })?;
+        self.crls.push(crl);
+        Ok(())
+    }
+
+    /// This store plus `crls` (from the signature or the PDF's DSS); the anchors stay the same.
+    pub fn with_crls(&self, crls: &[CertificateList]) -> TrustStore {
+        let mut store = self.clone();
+        store.crls.extend_from_slice(crls);
+        store
+    }
+
+    /// Number of anchors loaded.
+    pub fn anchor_count(&self) -> usize {
+        self.anchors.len()
+    }
+
+    /// Builds and checks the path of `leaf` using `pool` as intermediates, at time `at`.
+    pub fn validate(
+        &self,
+        leaf: &Certificate,
+        pool: &[Certificate],
+        at: SystemTime,
+        usage: Usage,
+    ) -> TrustOutcome {
+        let mut problems = Vec::new();
+        let mut chain = vec![leaf.clone()];
+        let mut trusted = self.anchors.contains(leaf);
+        while !trusted && chain.len() < 12 {
+            let Some(current) = chain.last() else { break };
+            let issuer_name = current.tbs_certificate().issuer();
+            let candidates = self
+                .anchors
+                .iter()
+                .chain(pool.iter())
+                .filter(|c| c.tbs_certificate().subject() == issuer_name && !chain.contains(c));
+            let mut next = None;
+            for candidate in candidates {
+                if verifies(current, candidate) {
+                    next = Some(candidate.clone());
+                    break;
+                }
+            }
+            match next {
+                Some(issuer) => {
+                    trusted = self.anchors.contains(&issuer);
+                    chain.push(issuer);
+                }
+                None => break,
+            }
+        }
+        for (i, cert) in chain.iter().enumerate() {
+            let tbs = cert.tbs_certificate();
+            let name = subject_name(cert);
+            let validity = tbs.validity();
+            if at < validity.not_before.to_system_time() {
+                problems.push(format!(
+                    "certificate “{name}” was not yet valid at the signing time"
+                ));
+            }
+            if at > validity.not_after.to_system_time() {
+                problems.push(format!(
+                    "certificate “{name}” had expired at the signing time"
+                ));
+            }
+            let ku = tbs
+                .get_extension::<KeyUsage>()
+                .ok()
+                .flatten()
+                .map(|(_, ku)| ku);
+            if i == 0 && usage == Usage::TimeStamping {
+                let eku = tbs
+                    .get_extension::<x509_cert::ext::pkix::ExtendedKeyUsage>()
+                    .ok()
+                    .flatten();
+                let time_stamping = der::oid::db::rfc5280::ID_KP_TIME_STAMPING;
+                if !eku.is_some_and(|(_, eku)| eku.0.contains(&time_stamping)) {
+                    problems.push(format!(
+                        "certificate “{name}” is not a time-stamping certificate (extended key usage)"
+                    ));
+                }
+            }
+            if i == 0 {
+                if let Some(ku) = ku
+                    && !(ku.digital_signature() || ku.non_repudiation())
+                {
+                    let what = match usage {
+                        Usage::Signing => "signing",
+                        Usage::TimeStamping => "time-stamping",
+                    };
+                    problems.push(format!(
+                        "certificate “{name}” may not be used for {what} (key usage)"
+                    ));
+                }
+            } else {
+                let is_ca = tbs
+                    .get_extension::<BasicConstraints>()
+                    .ok()
+                    .flatten()
+                    .is_some_and(|(_, bc)| bc.ca);
+                if !is_ca {
+                    problems.push(format!(
+                        "certificate “{name}” is not a CA (basic constraints)"
+                    ));
+                }
+                if let Some(ku) = ku
+                    && !ku.key_cert_sign()
+                {
+                    problems.push(format!("CA “{name}” may not sign certificates (key usage)"));
+                }
+            }
+        }
+        let revocation = self.revocation(&chain);
+        TrustOutcome {
+            trusted,
+            chain: chain.iter().map(subject_name).collect(),
+            certificate_problems: problems,
+            revocation,
+        }
+    }
+
+    fn revocation(&self, chain: &[Certificate]) -> Revocation {
+        let mut all_covered = true;
+        for (i, cert) in chain.iter().enumerate() {
+            if self.anchors.contains(cert) {
+                break;
+            }
+            let Some(issuer) = chain.get(i + 1) else {
+                all_covered = false;
+                break;
+            };
+            let crl = self.crls.iter().find(|crl| {
+                crl.tbs_cert_list.issuer == *cert.tbs_certificate().issuer()
+                    && crl_verifies(crl, issuer)
+            });
+            let Some(crl) = crl else {
+                all_covered = false;
+                continue;
+            };
+            let serial = cert.tbs_certificate().serial_number();
+            if let Some(entry) = crl
+                .tbs_cert_list
+                .revoked_certificates
+                .iter()
+                .flatten()
+                .find(|r| r.serial_number == *serial)
+            {
+                let date: chrono::DateTime<chrono::Utc> =
+                    entry.revocation_date.to_system_time().into();
+                return Revocation::Revoked {
+                    subject: subject_name(cert),
+                    date: date.to_rfc3339(),
+                };
+            }
+        }
+        if all_covered {
+            Revocation::Good
+        } else {
+            Revocation::NotChecked
+        }
+    }
+}
+
+/// Whether `issuer`'s key verifies `cert`'s signature.
+pub fn verifies(cert: &Certificate, issuer: &Certificate) -> bool {
+    let Ok(tbs) = cert.tbs_certificate().to_der() else {
+        return false;
+    };
+    let Some(sig) = cert.signature().as_bytes() else {
+        return false;
+    };
+    crypto::verify_signature(
+        issuer.tbs_certificate().subject_public_key_info(),
+        cert.signature_algorithm(),
+        None,
+        &tbs,
+        sig,
+    )
+    .is_ok()
+}
+
+fn crl_verifies(crl: &CertificateList, issuer: &Certificate) -> bool {
+    let Ok(tbs) = crl.tbs_cert_list.to_der() else {
+        return false;
+    };
+    let Some(sig) = crl.signature.as_bytes() else {
+        return false;
+    };
+    crypto::verify_signature(
+        issuer.tbs_certificate().subject_public_key_info(),
+        &crl.signature_algorithm,
+        None,
+        &tbs,
+        sig,
+    )
+    .is_ok()
+}
+
+/// The certificate's subject common name, else the whole subject.
+pub fn subject_name(cert: &Certificate) -> String {
+    let subject = cert.tbs_certificate().subject();
+    for atv in subject.iter() {
+        if atv.oid == der::oid::db::rfc4519::CN {
+            if let Ok(s) = atv.value.decode_as::<der::asn1::Utf8StringRef<'_>>() {
+                return s.as_str().to_owned();
+            }
+            if let Ok(s) = atv.value.decode_as::<der::asn1::PrintableStringRef<'_>>() {
+                return s.as_str().to_owned();
+            }
+        }
+    }
+    subject.to_string()
+}
