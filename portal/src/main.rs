@@ -7,10 +7,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use motcua::verify::VerifyOptions;
 use motcua_portal::api::{Faults, Limits};
+use motcua_portal::check::SignatureCheck;
 use motcua_portal::server::{ServeConfig, TlsFiles, serve};
 use motcua_portal::store::Store;
 use motcua_portal::wire::DossierStatus;
+use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +72,15 @@ struct ServeArgs {
     /// Largest accepted PATCH chunk in bytes.
     #[arg(long, default_value_t = Limits::default().max_chunk_size)]
     max_chunk_size: usize,
+    /// Trust anchors for document signatures (PEM/DER file or folder; repeatable).
+    #[arg(long, value_name = "FILE_OR_DIR")]
+    trust: Vec<PathBuf>,
+    /// CRL files for revocation checks of document signatures (repeatable).
+    #[arg(long, value_name = "FILE")]
+    crl: Vec<PathBuf>,
+    /// Accept documents whose signer does not chain to a trust anchor (training only).
+    #[arg(long)]
+    accept_untrusted: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,8 +140,22 @@ fn run(cli: Cli) -> Result<(), String> {
                     return Err(format!("{name} {rate} must be between 0 and 1"));
                 }
             }
+            let mut verify = VerifyOptions::default();
+            for path in &args.trust {
+                verify
+                    .trust
+                    .add_anchors(path)
+                    .map_err(|error| format!("--trust {}: {error}", path.display()))?;
+            }
+            for path in &args.crl {
+                verify
+                    .trust
+                    .add_crl_file(path)
+                    .map_err(|error| format!("--crl {}: {error}", path.display()))?;
+            }
             let config = ServeConfig {
                 data_dir: cli.db,
+                documents: Arc::new(SignatureCheck::new(verify, args.accept_untrusted)),
                 bind: args.bind,
                 limits: Limits {
                     max_upload_size: args.max_upload_size,

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::api::{AppState, Faults, Limits, router};
-use crate::check::PlaceholderPdfCheck;
+use crate::check::DocumentCheck;
 use crate::store::{Store, StoreError};
 
 /// How to run the server.
@@ -19,6 +19,8 @@ use crate::store::{Store, StoreError};
 pub struct ServeConfig {
     /// Data dir (database and files).
     pub data_dir: PathBuf,
+    /// The check every submitted document must pass (signature verification).
+    pub documents: Arc<dyn DocumentCheck>,
     /// Address to listen on; port 0 picks a free port (printed on stdout).
     pub bind: SocketAddr,
     pub limits: Limits,
@@ -69,7 +71,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServerError> {
     let store = Arc::new(Store::open(&config.data_dir)?);
     let state = AppState::new(
         store,
-        Arc::new(PlaceholderPdfCheck),
+        config.documents.clone(),
         config.limits,
         config.faults,
     );

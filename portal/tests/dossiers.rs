@@ -56,7 +56,7 @@ async fn a_repeated_submission_gets_the_first_answer_byte_for_byte() {
     let s = setup();
     let id = s
         .tus()
-        .upload(&signed_looking_pdf(5000, 1), "to-khai.pdf", 2048)
+        .upload(&signed_pdf(5000, 1), "to-khai.pdf", 2048)
         .await;
     let dossier = dossier_json("H56.14-261127-0001", &[(&id, "to-khai.pdf")]);
 
@@ -154,10 +154,7 @@ async fn invalid_dossiers_are_refused_with_every_reason() {
     );
 
     // A refusal is not stored: once fixed, the same key is accepted.
-    let good = s
-        .tus()
-        .upload(&signed_looking_pdf(3000, 9), "good.pdf", 1024)
-        .await;
+    let good = s.tus().upload(&signed_pdf(3000, 9), "good.pdf", 1024).await;
     let fixed = dossier_json("H56.14-261127-0002", &[(&good, "good.pdf")]);
     let (status, _) = submit(&s.client, &s.portal.url, &s.token, "dossier-0002", &fixed).await;
     assert_eq!(status, 201);
@@ -193,7 +190,7 @@ async fn status_changes_are_visible_through_get_polling_and_result_download() {
     let admin = create_token(&s.data, "SO-TU-PHAP", true);
     let id = s
         .tus()
-        .upload(&signed_looking_pdf(4000, 2), "to-khai.pdf", 4000)
+        .upload(&signed_pdf(4000, 2), "to-khai.pdf", 4000)
         .await;
     let code = "H56.14-261127-0003";
     let (status, _) = submit(
@@ -248,7 +245,7 @@ async fn status_changes_are_visible_through_get_polling_and_result_download() {
         .await
         .unwrap();
     assert_eq!(refused.status().as_u16(), 422);
-    let result_pdf = signed_looking_pdf(2500, 7);
+    let result_pdf = signed_pdf(2500, 7);
     let request = serde_json::json!({"TrangThaiHoSo": 10, "result_pdf_base64": b64(&result_pdf)});
     let response = s
         .client
@@ -316,10 +313,7 @@ async fn status_changes_are_visible_through_get_polling_and_result_download() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_repeats_of_one_submission_create_one_dossier() {
     let s = setup();
-    let id = s
-        .tus()
-        .upload(&signed_looking_pdf(3000, 3), "a.pdf", 3000)
-        .await;
+    let id = s.tus().upload(&signed_pdf(3000, 3), "a.pdf", 3000).await;
     let dossier = dossier_json("H56.14-261127-0004", &[(&id, "a.pdf")]);
     let mut attempts = tokio::task::JoinSet::new();
     for _ in 0..8 {

@@ -102,7 +102,7 @@ async fn a_dropped_acknowledgement_is_recovered_by_an_idempotent_retry() {
     let data = temp.path().join("portal");
     let token = create_token(&data, "H56.14", false);
     let client = reqwest::Client::new();
-    let file = signed_looking_pdf(3000, 1);
+    let file = signed_pdf(3000, 1);
     // Upload on a healthy portal, then submit to one that drops every answer after processing.
     let healthy = Portal::start(&data, &[]);
     let id = Tus {

@@ -23,11 +23,8 @@ async fn one_megabyte_dossiers_flow_end_to_end_and_arrive_intact() {
     let portal = Portal::start(&data, &[]);
     let url = Arc::new(portal.url.clone());
     let client = reqwest::Client::new();
-    let files: Arc<Vec<Vec<u8>>> = Arc::new(
-        (0..DOSSIERS)
-            .map(|i| signed_looking_pdf(SIZE, i as u8))
-            .collect(),
-    );
+    let files: Arc<Vec<Vec<u8>>> =
+        Arc::new((0..DOSSIERS).map(|i| signed_pdf(SIZE, i as u8)).collect());
 
     let started = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));

@@ -47,7 +47,7 @@ async fn chunked_upload_resumes_after_a_cut_connection() {
         url: &portal.url,
         token: &token,
     };
-    let file = signed_looking_pdf(3 * CHUNK + 1000, 1);
+    let file = signed_pdf(3 * CHUNK + 1000, 1);
     let location = tus
         .create(file.len(), &sha256_b64(&file), "to-khai.pdf")
         .await;
@@ -111,7 +111,7 @@ async fn chunk_checksum_mismatch_is_460_and_writes_nothing() {
         url: &portal.url,
         token: &token,
     };
-    let file = signed_looking_pdf(2 * CHUNK, 2);
+    let file = signed_pdf(2 * CHUNK, 2);
     let location = tus.create(file.len(), &sha256_b64(&file), "a.pdf").await;
 
     let mut damaged = file[..CHUNK].to_vec();
@@ -146,7 +146,7 @@ async fn whole_file_hash_mismatch_is_rejected_and_the_upload_cannot_be_submitted
         url: &portal.url,
         token: &token,
     };
-    let original = signed_looking_pdf(CHUNK + 500, 3);
+    let original = signed_pdf(CHUNK + 500, 3);
     let mut tampered = original.clone();
     tampered[CHUNK + 10] ^= 0xff;
     // Declared hash is the original's; the bytes sent (each chunk with a correct chunk checksum) are tampered.
@@ -185,7 +185,7 @@ async fn offsets_survive_a_killed_portal() {
     let data = temp.path().join("portal");
     let token = create_token(&data, "H56.14", false);
     let client = reqwest::Client::new();
-    let file = signed_looking_pdf(4 * CHUNK, 4);
+    let file = signed_pdf(4 * CHUNK, 4);
 
     let portal = Portal::start(&data, &[]);
     let location = {
@@ -248,7 +248,7 @@ async fn uploads_are_private_to_their_office_and_need_the_tus_header() {
         url: &portal.url,
         token: &mine,
     };
-    let file = signed_looking_pdf(1000, 5);
+    let file = signed_pdf(1000, 5);
     let location = tus.create(file.len(), &sha256_b64(&file), "a.pdf").await;
 
     let other = Tus {
@@ -274,7 +274,7 @@ async fn bytes_written_but_never_acknowledged_are_discarded_after_a_crash() {
     let data = temp.path().join("portal");
     let token = create_token(&data, "H56.14", false);
     let client = reqwest::Client::new();
-    let file = signed_looking_pdf(2 * CHUNK, 6);
+    let file = signed_pdf(2 * CHUNK, 6);
     let portal = Portal::start(&data, &[]);
     let location = {
         let tus = Tus {
@@ -396,7 +396,7 @@ async fn an_upload_survives_repeated_sigkills_of_the_portal() {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("portal");
     let token = create_token(&data, "H56.14", false);
-    let file = Arc::new(signed_looking_pdf(3 * 1024 * 1024, 8));
+    let file = Arc::new(signed_pdf(3 * 1024 * 1024, 8));
     let mut portal = Portal::start(&data, &[]);
     let location = {
         let client = reqwest::Client::new();

@@ -57,7 +57,7 @@ pub struct Faults {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Arc<Store>,
-    /// The document check applied at submission ([`crate::check`]); replace the placeholder here.
+    /// The document check applied at submission ([`crate::check`]): signature verification.
     pub check: Arc<dyn DocumentCheck>,
     pub limits: Limits,
     pub faults: Faults,

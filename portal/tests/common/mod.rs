@@ -32,7 +32,8 @@ impl Portal {
         let mut child = Command::new(PORTAL_BIN)
             .arg("--db")
             .arg(data_dir)
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(["serve", "--bind", "127.0.0.1:0", "--trust"])
+            .arg(fixtures().join("pki/root.cert.pem"))
             .args(extra_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
@@ -112,20 +113,34 @@ pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// A PDF-shaped file of `size` bytes (header, a signature dictionary's `/ByteRange`, varied filler) that
-/// the placeholder document check accepts. `seed` makes files of the same size differ.
-pub fn signed_looking_pdf(size: usize, seed: u8) -> Vec<u8> {
-    let mut bytes =
-        b"%PDF-1.7\n1 0 obj << /Type /Sig /ByteRange [0 100 200 300] >> endobj\n".to_vec();
+/// The repository's test fixtures (test PKI, PDFs).
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+/// A really signed PDF (RSA-2048 test signer, chaining to the test root the harness trusts) of
+/// at least `size` bytes: the fixture PDF plus a filler stream of varied bytes, so files of the same size differ by
+/// `seed`. The portal verifies every document, so shape-only fakes would be refused.
+pub fn signed_pdf(size: usize, seed: u8) -> Vec<u8> {
+    use motcua::sign::{SignOptions, SoftwareSigner, sign_pdf};
+    let mut document = lopdf::Document::load(fixtures().join("pdf/classic.pdf")).unwrap();
+    let mut filler = Vec::with_capacity(size);
     let mut state: u32 = 0x9E37_79B9 ^ u32::from(seed);
-    while bytes.len() < size.saturating_sub(6) {
+    while filler.len() < size {
         state ^= state << 13;
         state ^= state >> 17;
         state ^= state << 5;
-        bytes.push((state & 0xff) as u8);
+        filler.push((state & 0xff) as u8);
     }
-    bytes.extend_from_slice(b"%%EOF\n");
-    bytes
+    document.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), filler));
+    let mut unsigned = Vec::new();
+    document.save_to(&mut unsigned).unwrap();
+    let signer = SoftwareSigner::from_pkcs12_file(
+        &fixtures().join("pki/signer-rsa2048.p12"),
+        "matkhau-thu-nghiem",
+    )
+    .unwrap();
+    sign_pdf(&unsigned, &signer, &SignOptions::default()).unwrap()
 }
 
 /// tus client calls used by the tests.
