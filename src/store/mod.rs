@@ -9,12 +9,16 @@ mod audit;
 mod blobs;
 mod dossiers;
 mod migrations;
+mod outbox;
 mod procedures;
 mod settings;
 
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
 pub use dossiers::DossierFilter;
+pub use outbox::{
+    JobState, JobUpdate, OutboxFile, OutboxJob, PortalDossier, idempotency_key, now_ms,
+};
 pub use procedures::ImportReport;
 
 use rusqlite::{Connection, OpenFlags};
@@ -63,6 +67,16 @@ pub enum StoreError {
     Sqlite {
         path: PathBuf,
         source: rusqlite::Error,
+    },
+    #[error(
+        "hồ sơ {dossier}: thành phần {document} chưa có tệp PDF — đính kèm PDF đã ký trước khi nộp"
+    )]
+    MissingDocumentPdf { dossier: String, document: String },
+    #[error("việc gửi #{job} đang ở trạng thái {state}; thao tác này cần trạng thái {wanted}")]
+    JobState {
+        job: i64,
+        state: &'static str,
+        wanted: &'static str,
     },
     #[error(transparent)]
     Code(#[from] crate::dossier::CodeError),
