@@ -16,5 +16,6 @@ pub mod dossier;
 pub mod pdf;
 pub mod sign;
 pub mod store;
+pub mod sync;
 
 pub use desk::{Desk, DeskError, ErrorCode, default_data_dir};

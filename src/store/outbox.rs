@@ -529,7 +529,18 @@ impl Store {
             params![code, receipt, national_status, revision, now],
         )
         .map_err(sql)?;
-        move_status(&tx, &code, Status::Received, actor, Some(receipt))?;
+        // The status feed may have moved the dossier on already (a crash between the portal's answer and
+        // this commit, then a poll): only a dossier still `queued` moves.
+        let status: String = tx
+            .query_row(
+                "SELECT status FROM dossiers WHERE code = ?1",
+                [&code],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        if status == Status::Queued.as_str() {
+            move_status(&tx, &code, Status::Received, actor, Some(receipt))?;
+        }
         tx.commit().map_err(sql)
     }
 
@@ -695,7 +706,22 @@ impl Store {
             )
             .map_err(sql)?;
             if let Some(target) = Status::from_national_code(update.national_status) {
-                move_status(&tx, &update.code, target, actor, update.reason.as_deref())?;
+                match move_status(&tx, &update.code, target, actor, update.reason.as_deref()) {
+                    // The local lifecycle cannot follow (e.g. a final local state): keep the portal's word in
+                    // portal_dossiers and the audit log, and let the feed go on.
+                    Err(StoreError::Transition(e)) => {
+                        super::audit::append(
+                            &tx,
+                            actor,
+                            "sync.status_conflict",
+                            &format!("dossier:{}", update.code),
+                            None,
+                            Some(&serde_json::json!({ "portal_status": update.national_status, "error": e.to_string() })),
+                        )
+                        .map_err(sql)?;
+                    }
+                    other => other?,
+                }
             }
         }
         tx.execute(
