@@ -2,6 +2,7 @@
 //! output formats (text and the documented `--json`) live in [`json`] and [`text`].
 
 mod json;
+mod queue;
 mod text;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -47,9 +48,35 @@ enum Command {
     /// Data store.
     #[command(subcommand)]
     Store(StoreCmd),
-    /// Office settings (agency.code, agency.name, …).
+    /// Office settings (agency.code, agency.name, portal.url, portal.token-env, sync.*, …).
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Submit a signed dossier: put it in the outbox ("Nộp").
+    Submit { code: String },
+    /// The submission outbox.
+    #[command(subcommand)]
+    Queue(QueueCmd),
+}
+
+#[derive(Subcommand)]
+enum QueueCmd {
+    /// List jobs, oldest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send queued dossiers to the portal and sync statuses; --once stops when no job is due.
+    /// Exit 3 if the portal rejected the token.
+    Run {
+        #[arg(long)]
+        once: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a failed job back in the queue.
+    Retry { id: i64 },
+    /// Cancel a job that has not reached the portal (the dossier returns to "signed").
+    Cancel { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -88,6 +115,12 @@ enum DossierCmd {
     },
     /// Move a dossier to another status (e.g. `ready`, `received`, or a national code 1–10).
     Status { code: String, status: String },
+    /// Record the signed PDF of one of the dossier's documents (by document code); prints its SHA-256.
+    AttachPdf {
+        code: String,
+        document: String,
+        file: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -199,6 +232,7 @@ enum ConfigCmd {
 enum Failure {
     Desk(DeskError),
     Usage(String),
+    Sync(motcua::sync::SyncError),
 }
 
 impl From<DeskError> for Failure {
@@ -213,6 +247,10 @@ pub fn run() -> ExitCode {
         Ok(code) => code,
         Err(Failure::Desk(e)) => {
             eprintln!("lỗi [{}]: {e}", e.code().as_str());
+            ExitCode::from(2)
+        }
+        Err(Failure::Sync(e)) => {
+            eprintln!("lỗi [sync]: {e}");
             ExitCode::from(2)
         }
         Err(Failure::Usage(message)) => {
@@ -360,6 +398,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             None => return Err(Failure::Usage(format!("chưa đặt {key}"))),
         },
         Command::Config(ConfigCmd::Set { key, value }) => desk.set_setting(&key, &value, &actor)?,
+        Command::Dossier(DossierCmd::AttachPdf {
+            code,
+            document,
+            file,
+        }) => queue::attach_pdf(&desk, &code, &document, &file, &actor)?,
+        Command::Submit { code } => queue::submit(&desk, &code, &actor)?,
+        Command::Queue(QueueCmd::List { json }) => queue::list(&desk, json)?,
+        Command::Queue(QueueCmd::Run { once, json }) => {
+            return queue::run(&desk, once, json, &actor);
+        }
+        Command::Queue(QueueCmd::Retry { id }) => queue::retry(&desk, id, &actor)?,
+        Command::Queue(QueueCmd::Cancel { id }) => queue::cancel(&desk, id, &actor)?,
         Command::Calendar(_) => {}
     }
     Ok(ExitCode::SUCCESS)
