@@ -114,7 +114,6 @@ impl SyncConfig {
     /// Reads the portal URL, the token (from the environment variable named in the settings) and the
     /// `sync.*` tuning keys.
     pub fn from_store(store: &Store) -> Result<SyncConfig, SyncError> {
-        let url = store.setting(PORTAL_URL)?.ok_or(SyncError::NoPortalUrl)?;
         let var = store
             .setting(PORTAL_TOKEN_ENV)?
             .ok_or(SyncError::NoTokenEnv)?;
@@ -122,6 +121,12 @@ impl SyncConfig {
             .ok()
             .filter(|t| !t.trim().is_empty())
             .ok_or(SyncError::TokenMissing { var: var.clone() })?;
+        SyncConfig::from_store_with_token(store, &token)
+    }
+
+    /// As [`SyncConfig::from_store`], with the token given by the caller (the desktop shell's keyring, tests).
+    pub fn from_store_with_token(store: &Store, token: &str) -> Result<SyncConfig, SyncError> {
+        let url = store.setting(PORTAL_URL)?.ok_or(SyncError::NoPortalUrl)?;
         let num = |key: &str, default: u64| -> Result<u64, SyncError> {
             match store.setting(key)? {
                 None => Ok(default),
