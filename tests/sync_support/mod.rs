@@ -21,7 +21,18 @@ pub const MOTCUA_BIN: &str = env!("CARGO_BIN_EXE_motcua");
 pub fn portal_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
-        let status = Command::new(env!("CARGO"))
+        // Without the variables Cargo sets for this test crate: build scripts that watch them would see a
+        // changed environment and rebuild part of the dependency tree every time.
+        let mut build = Command::new(env!("CARGO"));
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy().into_owned();
+            if (key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_TARGET_DIR")
+                || key == "OUT_DIR"
+            {
+                build.env_remove(&key);
+            }
+        }
+        let status = build
             .args([
                 "build",
                 "--quiet",
