@@ -44,8 +44,9 @@ bench: deps
 fuzz:
 	@echo "fuzz: no fuzz targets yet (added with the verifier)"
 
-soak:
-	@echo "soak: no soak tests yet (added with the outbox)"
+soak: deps
+	$(CARGO) build -p motcua-portal --bin motcua-portal
+	SOAK_DOSSIERS=$${SOAK_DOSSIERS:-300} $(CARGO) test -p motcua --test sync_flaky -- --ignored --nocapture
 
 clean-demo:
 	rm -rf .demo-data

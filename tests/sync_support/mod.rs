@@ -3,6 +3,8 @@
 //! the check that reads the portal's own database and files to prove "exactly once, byte for byte".
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use motcua::Desk;
 use motcua::dossier::{Applicant, ApplicantKind, Channel, NewDossier, ResultReturn, Status};
 use sha2::{Digest, Sha256};
