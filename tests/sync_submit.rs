@@ -278,3 +278,31 @@ fn failing_portal_and_lost_acknowledgements_still_give_exactly_once() {
     assert!(job_states(&desk).iter().all(|s| *s == JobState::Accepted));
     assert_on_portal_exactly_once(&portal_dir, &expected);
 }
+
+#[test]
+fn a_blob_deleted_or_changed_before_upload_fails_its_job_with_the_path_and_the_others_go_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let portal_dir = tmp.path().join("portal");
+    std::fs::create_dir_all(&portal_dir).unwrap();
+    let token = token(&portal_dir, false);
+    let portal = Portal::start(&portal_dir, 0, &[]);
+    let desk = office(&tmp.path().join("office"), &portal.url, &[]);
+    let (deleted, deleted_files) = signed_dossier(&desk, 0, 10_000, false);
+    let (changed, changed_files) = signed_dossier(&desk, 1, 10_000, false);
+    let (fine, fine_files) = signed_dossier(&desk, 2, 10_000, false);
+    let blob = |sha: &String| desk.with_store(|s| s.blobs().path_of(sha));
+    std::fs::remove_file(blob(&deleted_files["TP1"])).unwrap();
+    std::fs::write(blob(&changed_files["TP2"]), b"%PDF-1.7 tampered").unwrap();
+
+    let (report, events) = run_once(&desk, &token);
+    assert_eq!(report.accepted, 1, "{events:?}");
+    assert_eq!(report.failed, 2, "{events:?}");
+    let jobs = desk.queue().unwrap();
+    let job = |code: &str| jobs.iter().find(|j| j.dossier_code == code).unwrap();
+    let gone = job(&deleted).last_error.clone().unwrap();
+    assert!(gone.contains(&deleted_files["TP1"]), "{gone}");
+    let tampered = job(&changed).last_error.clone().unwrap();
+    assert!(tampered.contains("thay đổi"), "{tampered}");
+    assert_eq!(job(&fine).state, JobState::Accepted);
+    assert_on_portal_exactly_once(&portal_dir, &HashMap::from([(fine, fine_files)]));
+}

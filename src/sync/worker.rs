@@ -264,6 +264,12 @@ impl JobRun<'_> {
 
     fn submit(&mut self, id: i64) -> Result<Outcome, SyncError> {
         let job = self.store.outbox_job(id)?;
+        if !job.state.is_live() {
+            // Cancelled by the clerk while its files were uploading: nothing reaches the portal.
+            return Ok(Outcome::Call(CallError::Rejected {
+                message: format!("job {id} is {}", job.state.as_str()),
+            }));
+        }
         let body = match &job.submit_body {
             Some(body) => body.clone(),
             None => {
