@@ -39,7 +39,8 @@ e2e: deps ui-deps
 
 # Benchmarks, fuzzing and soak runs are long: they have their own targets (results in BENCHMARKS.md).
 bench: deps
-	@echo "bench: no benchmarks yet (added by the signing, verification, capture and queue work)"
+	$(CARGO) build -p motcua-portal --bin motcua-portal
+	$(CARGO) run -p motcua --example bench_sync
 
 fuzz:
 	@echo "fuzz: no fuzz targets yet (added with the verifier)"

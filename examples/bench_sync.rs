@@ -113,15 +113,25 @@ fn enqueue_and_list(dir: &Path, n: usize) {
         "(set-up of {n} signed dossiers: {:.1} s)",
         t.elapsed().as_secs_f64()
     );
+    let (one_by_one, batch) = codes.split_at(codes.len() / 2);
     let t = Instant::now();
-    for code in &codes {
+    for code in one_by_one {
         desk.submit(code, "bench").expect("submit");
     }
-    let enqueue = t.elapsed();
+    let took = t.elapsed().as_secs_f64();
     println!(
-        "enqueue {n} jobs: {:.2} s ({:.0} jobs/s)",
-        enqueue.as_secs_f64(),
-        n as f64 / enqueue.as_secs_f64()
+        "enqueue {} jobs one by one: {took:.2} s ({:.0} jobs/s)",
+        one_by_one.len(),
+        one_by_one.len() as f64 / took
+    );
+    let t = Instant::now();
+    let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
+    desk.submit_many(&batch, "bench").expect("submit_many");
+    let took = t.elapsed().as_secs_f64();
+    println!(
+        "enqueue {} jobs in one transaction: {took:.2} s ({:.0} jobs/s)",
+        batch.len(),
+        batch.len() as f64 / took
     );
     let t = Instant::now();
     let listed = desk.queue().expect("list").len();

@@ -299,6 +299,12 @@ impl Desk {
         Ok(self.store().enqueue_submission(code.trim(), actor)?)
     }
 
+    /// Submits several signed dossiers in one transaction (all or none); returns the job ids.
+    pub fn submit_many(&self, codes: &[&str], actor: &str) -> Result<Vec<i64>, DeskError> {
+        let codes: Vec<&str> = codes.iter().map(|c| c.trim()).collect();
+        Ok(self.store().enqueue_submissions(&codes, actor)?)
+    }
+
     /// The outbox, oldest job first.
     pub fn queue(&self) -> Result<Vec<OutboxJob>, DeskError> {
         Ok(self.store().outbox_jobs()?)

@@ -51,8 +51,11 @@ enum Command {
     /// Office settings (agency.code, agency.name, portal.url, portal.token-env, sync.*, …).
     #[command(subcommand)]
     Config(ConfigCmd),
-    /// Submit a signed dossier: put it in the outbox ("Nộp").
-    Submit { code: String },
+    /// Submit signed dossiers: put them in the outbox ("Nộp"); several codes go in one transaction.
+    Submit {
+        #[arg(required = true)]
+        codes: Vec<String>,
+    },
     /// The submission outbox.
     #[command(subcommand)]
     Queue(QueueCmd),
@@ -403,7 +406,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             document,
             file,
         }) => queue::attach_pdf(&desk, &code, &document, &file, &actor)?,
-        Command::Submit { code } => queue::submit(&desk, &code, &actor)?,
+        Command::Submit { codes } => queue::submit(&desk, &codes, &actor)?,
         Command::Queue(QueueCmd::List { json }) => queue::list(&desk, json)?,
         Command::Queue(QueueCmd::Run { once, json }) => {
             return queue::run(&desk, once, json, &actor);

@@ -77,9 +77,12 @@ pub fn list(desk: &Desk, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn submit(desk: &Desk, code: &str, actor: &str) -> Result<(), Failure> {
-    let job = desk.submit(code, actor)?;
-    println!("{}: chờ gửi (việc #{})", job.dossier_code, job.id);
+pub fn submit(desk: &Desk, codes: &[String], actor: &str) -> Result<(), Failure> {
+    let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let ids = desk.submit_many(&refs, actor)?;
+    for (code, id) in codes.iter().zip(ids) {
+        println!("{}: chờ gửi (việc #{id})", code.trim());
+    }
     Ok(())
 }
 

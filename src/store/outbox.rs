@@ -235,82 +235,29 @@ impl Store {
     /// Moves a signed dossier to `queued` and inserts its submission job, in one transaction: either both
     /// happen or neither. Every document with a PDF is sent; a mandatory document without one refuses.
     pub fn enqueue_submission(&mut self, code: &str, actor: &str) -> Result<OutboxJob, StoreError> {
-        let dossier = self.dossier(code)?;
-        dossier.status.transition(Status::Queued)?;
-        if let Some(doc) = dossier
-            .documents
-            .iter()
-            .find(|d| d.mandatory && d.pdf_sha256.is_none())
-        {
-            return Err(StoreError::MissingDocumentPdf {
-                dossier: code.to_owned(),
-                document: doc.code.clone(),
-            });
-        }
-        if dossier.documents.iter().all(|d| d.pdf_sha256.is_none()) {
-            return Err(StoreError::MissingDocumentPdf {
-                dossier: code.to_owned(),
-                document: "*".to_owned(),
-            });
-        }
+        let ids = self.enqueue_submissions(&[code], actor)?;
+        self.outbox_job(ids[0])
+    }
+
+    /// As [`Store::enqueue_submission`] for several dossiers in one transaction (all or none): one commit
+    /// instead of one per dossier when a clerk submits a batch. Returns the job ids in order.
+    pub fn enqueue_submissions(
+        &mut self,
+        codes: &[&str],
+        actor: &str,
+    ) -> Result<Vec<i64>, StoreError> {
         let path = self.db_path();
         let sql = |e| super::sql_err(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
-        // Re-read the status inside the write transaction: another clerk may have moved it meanwhile.
-        let current: String = tx
-            .query_row("SELECT status FROM dossiers WHERE code = ?1", [code], |r| {
-                r.get(0)
-            })
-            .map_err(sql)?;
-        let from = Status::parse(&current).ok_or_else(|| StoreError::BadRow {
-            what: "hồ sơ",
-            key: code.to_owned(),
-            message: current.clone(),
-        })?;
-        from.transition(Status::Queued)?;
-        let now = utc_now();
-        let id: i64 = tx
-            .query_row(
-                "INSERT INTO outbox_jobs (dossier_code, kind, state, next_attempt_at, idempotency_key,
-                    created_at, updated_at) VALUES (?1, 'submit', 'queued', ?2, ?3, ?4, ?4) RETURNING id",
-                params![code, now_ms(), idempotency_key(&dossier.id), now],
-                |r| r.get(0),
-            )
-            .map_err(sql)?;
-        for (ordinal, doc) in dossier.documents.iter().enumerate() {
-            let Some(sha) = &doc.pdf_sha256 else { continue };
-            tx.execute(
-                "INSERT INTO outbox_files (job_id, ordinal, doc_code, file_name, sha256, size)
-                 SELECT ?1, ?2, ?3, ?4, sha256, size FROM blobs WHERE sha256 = ?5",
-                params![
-                    id,
-                    ordinal as i64,
-                    doc.code,
-                    format!("{}-{}.pdf", dossier.code, doc.code),
-                    sha
-                ],
-            )
-            .map_err(sql)?;
+        let mut ids = Vec::with_capacity(codes.len());
+        for code in codes {
+            ids.push(enqueue_in(&tx, code, actor)?);
         }
-        tx.execute(
-            "UPDATE dossiers SET status = 'queued', updated_at = ?1 WHERE code = ?2",
-            params![now, code],
-        )
-        .map_err(sql)?;
-        super::audit::append(
-            &tx,
-            actor,
-            "dossier.status",
-            &format!("dossier:{code}"),
-            Some(&serde_json::json!({ "status": from.as_str() })),
-            Some(&serde_json::json!({ "status": "queued", "outbox_job": id })),
-        )
-        .map_err(sql)?;
         tx.commit().map_err(sql)?;
-        self.outbox_job(id)
+        Ok(ids)
     }
 
     /// Every job, oldest first, with its files.
@@ -773,6 +720,96 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(|e| self.sql(e))
     }
+}
+
+/// One dossier's enqueue inside `tx` (IMMEDIATE, so the status read here cannot change before the commit).
+fn enqueue_in(tx: &Transaction<'_>, code: &str, actor: &str) -> Result<i64, StoreError> {
+    let path = tx.path().map(std::path::PathBuf::from).unwrap_or_default();
+    let sql = |e| super::sql_err(&path, e);
+    let row: Option<(String, String)> = tx
+        .query_row(
+            "SELECT id, status FROM dossiers WHERE code = ?1",
+            [code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(sql)?;
+    let Some((dossier_id, current)) = row else {
+        return Err(StoreError::NotFound {
+            what: "hồ sơ",
+            key: code.to_owned(),
+        });
+    };
+    let from = Status::parse(&current).ok_or_else(|| StoreError::BadRow {
+        what: "hồ sơ",
+        key: code.to_owned(),
+        message: current.clone(),
+    })?;
+    from.transition(Status::Queued)?;
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT code, mandatory, pdf_sha256 FROM dossier_documents WHERE dossier_id = ?1 ORDER BY ordinal",
+        )
+        .map_err(sql)?;
+    let docs: Vec<(String, bool, Option<String>)> = stmt
+        .query_map([&dossier_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(sql)?
+        .collect::<Result<_, _>>()
+        .map_err(sql)?;
+    let missing = docs
+        .iter()
+        .find(|(_, mandatory, pdf)| *mandatory && pdf.is_none())
+        .map(|(c, _, _)| c.clone())
+        .or_else(|| {
+            docs.iter()
+                .all(|(_, _, pdf)| pdf.is_none())
+                .then(|| "*".to_owned())
+        });
+    if let Some(document) = missing {
+        return Err(StoreError::MissingDocumentPdf {
+            dossier: code.to_owned(),
+            document,
+        });
+    }
+    let now = utc_now();
+    let id: i64 = tx
+        .query_row(
+            "INSERT INTO outbox_jobs (dossier_code, kind, state, next_attempt_at, idempotency_key,
+                created_at, updated_at) VALUES (?1, 'submit', 'queued', ?2, ?3, ?4, ?4) RETURNING id",
+            params![code, now_ms(), idempotency_key(&dossier_id), now],
+            |r| r.get(0),
+        )
+        .map_err(sql)?;
+    for (ordinal, (doc_code, _, sha)) in docs.iter().enumerate() {
+        let Some(sha) = sha else { continue };
+        tx.execute(
+            "INSERT INTO outbox_files (job_id, ordinal, doc_code, file_name, sha256, size)
+             SELECT ?1, ?2, ?3, ?4, sha256, size FROM blobs WHERE sha256 = ?5",
+            params![
+                id,
+                ordinal as i64,
+                doc_code,
+                format!("{code}-{doc_code}.pdf"),
+                sha
+            ],
+        )
+        .map_err(sql)?;
+    }
+    tx.execute(
+        "UPDATE dossiers SET status = 'queued', updated_at = ?1 WHERE code = ?2",
+        params![now, code],
+    )
+    .map_err(sql)?;
+    super::audit::append(
+        tx,
+        actor,
+        "dossier.status",
+        &format!("dossier:{code}"),
+        Some(&serde_json::json!({ "status": from.as_str() })),
+        Some(&serde_json::json!({ "status": "queued", "outbox_job": id })),
+    )
+    .map_err(sql)?;
+    Ok(id)
 }
 
 /// Moves `code` to `target` inside `tx`, through the shortest chain of legal transitions (each one decided by
