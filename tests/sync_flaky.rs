@@ -48,6 +48,7 @@ fn resets_cuts_stalls_and_a_slow_link_still_give_exactly_once() {
             stall_rate: 0.05,
             stall: Duration::from_secs(2),
             bytes_per_sec: 2_000_000,
+            cut_first: 2,
         },
     );
     let desk = office(
@@ -112,6 +113,7 @@ fn soak_dossiers_through_thirty_percent_failing_connections() {
             stall_rate: 0.05,
             stall: Duration::from_secs(2),
             bytes_per_sec: 0,
+            cut_first: 2,
         },
     );
     let desk = office(

@@ -85,9 +85,12 @@ impl JobRun<'_> {
         let mut new_uploads = 0;
         let mut location = file.upload_url.clone();
         loop {
+            // A just-created upload is known to be at offset 0: no HEAD needed before its first chunk.
+            let mut fresh = false;
             let loc = match location.take() {
                 Some(loc) => loc,
                 None => {
+                    fresh = true;
                     new_uploads += 1;
                     if new_uploads > MAX_NEW_UPLOADS {
                         return Ok(Some(Outcome::Call(CallError::Retry {
@@ -126,7 +129,14 @@ impl JobRun<'_> {
                     created
                 }
             };
-            match self.send_file(job, file, &loc, &path, done_before, total, started)? {
+            let resume = Resume {
+                location: &loc,
+                fresh,
+                done_before,
+                total,
+                started,
+            };
+            match self.send_file(job, file, &path, &resume)? {
                 Sent::Complete => {
                     self.store
                         .set_file_offset(job.id, &file.doc_code, file.size, true)?;
@@ -140,29 +150,35 @@ impl JobRun<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn send_file(
         &mut self,
         job: &OutboxJob,
         file: &OutboxFile,
-        location: &str,
         path: &std::path::Path,
-        done_before: u64,
-        total: u64,
-        started: Instant,
+        resume: &Resume<'_>,
     ) -> Result<Sent, SyncError> {
-        let state = match self.client.head(location) {
-            Ok(s) => s,
-            Err(CallError::UploadGone { .. }) => return Ok(Sent::Gone),
-            Err(e) => return Ok(Sent::Stop(Outcome::Call(e))),
-        };
-        if state.complete {
-            return Ok(Sent::Complete);
+        let Resume {
+            location,
+            fresh,
+            done_before,
+            total,
+            started,
+        } = *resume;
+        let mut offset = 0;
+        if !fresh {
+            let state = match self.client.head(location) {
+                Ok(s) => s,
+                Err(CallError::UploadGone { .. }) => return Ok(Sent::Gone),
+                Err(e) => return Ok(Sent::Stop(Outcome::Call(e))),
+            };
+            if state.complete {
+                return Ok(Sent::Complete);
+            }
+            if state.hash_mismatch {
+                return Ok(Sent::Gone);
+            }
+            offset = state.offset;
         }
-        if state.hash_mismatch {
-            return Ok(Sent::Gone);
-        }
-        let mut offset = state.offset;
         let mut reader = match std::fs::File::open(path) {
             Ok(f) => f,
             Err(e) => {
@@ -296,6 +312,16 @@ impl JobRun<'_> {
             Err(e) => Ok(Outcome::Call(e)),
         }
     }
+}
+
+/// Where one file's upload stands and what the progress report needs.
+#[derive(Clone, Copy)]
+struct Resume<'a> {
+    location: &'a str,
+    fresh: bool,
+    done_before: u64,
+    total: u64,
+    started: Instant,
 }
 
 enum Sent {

@@ -22,6 +22,9 @@ pub struct Faults {
     pub stall: Duration,
     /// Bytes per second per direction and connection; 0 = unlimited.
     pub bytes_per_sec: u64,
+    /// The first this-many connections are cut mid-body whatever the dice say, so every run has faults
+    /// (the client pools connections, so a short run opens few).
+    pub cut_first: u64,
 }
 
 /// A running proxy; stops accepting when dropped.
@@ -56,8 +59,13 @@ impl Proxy {
             while !s.load(Ordering::SeqCst) {
                 match listener.accept() {
                     Ok((client, _)) => {
-                        c.fetch_add(1, Ordering::SeqCst);
-                        let faults = faults.clone();
+                        let index = c.fetch_add(1, Ordering::SeqCst);
+                        let mut faults = faults.clone();
+                        if index < faults.cut_first {
+                            // Inside the first request's headers: that request surely fails.
+                            faults.cut = 1.0;
+                            faults.cut_within = 100;
+                        }
                         let upstream = upstream.clone();
                         let f = f.clone();
                         std::thread::spawn(move || handle(client, &upstream, &faults, &f));
