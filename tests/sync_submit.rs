@@ -306,3 +306,47 @@ fn a_blob_deleted_or_changed_before_upload_fails_its_job_with_the_path_and_the_o
     assert_eq!(job(&fine).state, JobState::Accepted);
     assert_on_portal_exactly_once(&portal_dir, &HashMap::from([(fine, fine_files)]));
 }
+
+/// A "portal" that answers every request with an HTML error page, as a misconfigured proxy does.
+fn html_error_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut buf = [0u8; 65536];
+                let _ = stream.read(&mut buf);
+                let body = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn an_html_error_page_is_a_temporary_failure_with_a_clear_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = html_error_server();
+    let desk = office(&tmp.path().join("office"), &url, &[]);
+    for n in 0..2 {
+        signed_dossier(&desk, n, 5_000, false);
+    }
+    let (report, _) = run_once(&desk, "mcp_any");
+    assert_eq!(report.accepted + report.failed, 0);
+    for job in desk.queue().unwrap() {
+        assert!(job.state.is_live(), "{job:?}");
+        assert_eq!(job.attempts, 1, "{job:?}");
+        let error = job.last_error.unwrap();
+        assert!(
+            error.contains("502") && error.contains("không phải JSON"),
+            "{error}"
+        );
+    }
+}
