@@ -10,15 +10,15 @@ mod blobs;
 mod dossiers;
 mod migrations;
 mod outbox;
+mod portal_status;
 mod procedures;
 mod settings;
 
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
 pub use dossiers::DossierFilter;
-pub use outbox::{
-    JobState, JobUpdate, OutboxFile, OutboxJob, PortalDossier, idempotency_key, now_ms,
-};
+pub use outbox::{JobState, JobUpdate, OutboxFile, OutboxJob, idempotency_key, now_ms};
+pub use portal_status::PortalDossier;
 pub use procedures::ImportReport;
 
 use rusqlite::{Connection, OpenFlags};
