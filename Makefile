@@ -45,6 +45,8 @@ e2e: deps ui-deps
 # Benchmarks, fuzzing and soak runs are long: they have their own targets (results in BENCHMARKS.md).
 bench: deps
 	$(CARGO) bench -p motcua --bench motcua_bench
+	$(CARGO) build -p motcua-portal --bin motcua-portal
+	$(CARGO) run -p motcua --example bench_sync
 
 # Fuzzing the verifier (fuzz/, its own workspace): needs nightly and cargo-fuzz (installed if missing).
 # FUZZ_SECONDS per target; crashes land in fuzz/artifacts/.
@@ -55,8 +57,9 @@ fuzz:
 	cd fuzz && $(CARGO) +nightly fuzz run verify_pdf corpus/verify_pdf -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 	cd fuzz && $(CARGO) +nightly fuzz run verify_cms corpus/verify_cms -- -max_total_time=$(FUZZ_SECONDS)
 
-soak:
-	@echo "soak: no soak tests yet (added with the outbox)"
+soak: deps
+	$(CARGO) build -p motcua-portal --bin motcua-portal
+	SOAK_DOSSIERS=$${SOAK_DOSSIERS:-300} $(CARGO) test -p motcua --test sync_flaky -- --ignored --nocapture
 
 clean-demo:
 	rm -rf .demo-data

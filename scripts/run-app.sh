@@ -20,6 +20,7 @@ fi
 
 (cd ui && npm run build --silent)
 cargo build --quiet -p motcua --bin motcua
+cargo build --quiet -p motcua-portal --bin motcua-portal
 cargo build --quiet -p motcua-desk --features custom-protocol
 cli="$target_dir/debug/motcua"
 export MOTCUA_DATA_DIR="$demo"
@@ -42,4 +43,36 @@ DEMO
   mv "$staging" "$demo"
 fi
 
-exec "$target_dir/debug/motcua-desk"
+# The sandbox portal (motcua-portal) on 127.0.0.1:8787, so "Nộp" has somewhere to go. Its office token is
+# made the first time and kept in .demo-data/portal-token (demo only: a real office keeps its token in the
+# environment variable named by portal.token-env, never in a file of the app). Killed when the app exits.
+portal_bin="$target_dir/debug/motcua-portal"
+portal_db="$demo/portal"
+token_file="$demo/portal-token"
+portal_url="http://127.0.0.1:8787"
+if [ ! -s "$token_file" ]; then
+  agency="$("$cli" config get agency.code 2>/dev/null || echo 000.00.06.H56)"
+  (umask 077 && "$portal_bin" --db "$portal_db" token create --office "$agency" 2>/dev/null >"$token_file.tmp") \
+    && mv "$token_file.tmp" "$token_file"
+  "$cli" config set portal.url "$portal_url"
+  "$cli" config set portal.token-env MOTCUA_PORTAL_TOKEN
+fi
+export MOTCUA_PORTAL_TOKEN="$(cat "$token_file")"
+# The demo trusts the test PKI (tests/fixtures/pki) and, being a training sandbox, also accepts signers
+# it does not know, so a clerk can practise with any test certificate.
+"$portal_bin" --db "$portal_db" serve --bind 127.0.0.1:8787 --trust "$repo/tests/fixtures/pki/root.cert.pem" \
+  --accept-untrusted >"$demo/portal.out" 2>"$demo/portal.log" &
+portal_pid=$!
+trap 'kill "$portal_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  grep -q "listening on" "$demo/portal.out" 2>/dev/null && break
+  kill -0 "$portal_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if grep -q "listening on" "$demo/portal.out" 2>/dev/null; then
+  echo "Cổng thử nghiệm / sandbox portal: $portal_url (log: $demo/portal.log)"
+else
+  echo "Không khởi động được cổng thử nghiệm (xem $demo/portal.log); ứng dụng vẫn chạy, hồ sơ chờ trong hàng đợi." >&2
+fi
+
+"$target_dir/debug/motcua-desk"

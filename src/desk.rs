@@ -9,7 +9,9 @@ use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::catalog::{self, CatalogError, Procedure};
 use crate::dossier::{AgencyId, CodeError, Dossier, DossierError, NewDossier, Status};
 use crate::receipt::ReceiptError;
-use crate::store::{AuditEntry, AuditReport, BlobProblem, DossierFilter, Store, StoreError};
+use crate::store::{
+    AuditEntry, AuditReport, BlobProblem, DossierFilter, OutboxJob, Store, StoreError,
+};
 use chrono::{FixedOffset, NaiveDateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -146,7 +148,10 @@ impl DeskError {
                     what: "hồ sơ", ..
                 } => ErrorCode::DossierNotFound,
                 StoreError::NotFound { .. } => ErrorCode::UnknownProcedure,
-                StoreError::Transition(_) => ErrorCode::IllegalTransition,
+                StoreError::Transition(_) | StoreError::JobState { .. } => {
+                    ErrorCode::IllegalTransition
+                }
+                StoreError::MissingDocumentPdf { .. } => ErrorCode::RequiredField,
                 StoreError::Code(CodeError::SequenceExhausted) => ErrorCode::DailySequenceExhausted,
                 StoreError::Code(_) => ErrorCode::InvalidAgencyCode,
                 _ => ErrorCode::Internal,
@@ -303,6 +308,46 @@ impl Desk {
         let store = self.store();
         let dossier = store.dossier(code.trim())?;
         Ok(store.audit_trail(&format!("dossier:{}", dossier.code))?)
+    }
+
+    /// Records the assembled, signed PDF of one of a dossier's documents (the blob must be stored).
+    pub fn attach_document_pdf(
+        &self,
+        code: &str,
+        doc_code: &str,
+        sha256: &str,
+        actor: &str,
+    ) -> Result<(), DeskError> {
+        Ok(self
+            .store()
+            .attach_document_pdf(code.trim(), doc_code, sha256, actor)?)
+    }
+
+    /// "Nộp": puts a signed dossier in the outbox. The job and the status change to `queued` are one
+    /// transaction; the worker (`crate::sync`) takes it from there.
+    pub fn submit(&self, code: &str, actor: &str) -> Result<OutboxJob, DeskError> {
+        Ok(self.store().enqueue_submission(code.trim(), actor)?)
+    }
+
+    /// Submits several signed dossiers in one transaction (all or none); returns the job ids.
+    pub fn submit_many(&self, codes: &[&str], actor: &str) -> Result<Vec<i64>, DeskError> {
+        let codes: Vec<&str> = codes.iter().map(|c| c.trim()).collect();
+        Ok(self.store().enqueue_submissions(&codes, actor)?)
+    }
+
+    /// The outbox, oldest job first.
+    pub fn queue(&self) -> Result<Vec<OutboxJob>, DeskError> {
+        Ok(self.store().outbox_jobs()?)
+    }
+
+    /// Puts a failed job back in the queue.
+    pub fn retry_job(&self, id: i64, actor: &str) -> Result<OutboxJob, DeskError> {
+        Ok(self.store().retry_job(id, actor)?)
+    }
+
+    /// Cancels a job that has not reached the portal; the dossier returns to `signed`.
+    pub fn cancel_job(&self, id: i64, actor: &str) -> Result<OutboxJob, DeskError> {
+        Ok(self.store().cancel_job(id, actor)?)
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>, DeskError> {

@@ -18,6 +18,7 @@ pub mod receipt;
 pub mod report;
 pub mod sign;
 pub mod store;
+pub mod sync;
 pub mod verify;
 
 pub use desk::{Desk, DeskError, ErrorCode, default_data_dir, vietnam_now};

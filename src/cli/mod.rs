@@ -3,6 +3,7 @@
 
 mod capture;
 mod json;
+mod queue;
 mod report;
 mod sign;
 mod slips;
@@ -52,7 +53,7 @@ enum Command {
     /// Data store.
     #[command(subcommand)]
     Store(StoreCmd),
-    /// Office settings (agency.code, agency.name, …).
+    /// Office settings (agency.code, agency.name, portal.url, portal.token-env, sync.*, …).
     #[command(subcommand)]
     Config(ConfigCmd),
     /// Sign a PDF (or a folder of PDFs) with a .p12 file or a PKCS#11 token.
@@ -69,6 +70,35 @@ enum Command {
     Report(report::ReportArgs),
     /// Verify signed PDFs (files or folders): exit 0 all VALID, 1 any INVALID/INDETERMINATE, 2 unreadable.
     Verify(verify::VerifyArgs),
+    /// Submit signed dossiers: put them in the outbox ("Nộp"); several codes go in one transaction.
+    Submit {
+        #[arg(required = true)]
+        codes: Vec<String>,
+    },
+    /// The submission outbox.
+    #[command(subcommand)]
+    Queue(QueueCmd),
+}
+
+#[derive(Subcommand)]
+enum QueueCmd {
+    /// List jobs, oldest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send queued dossiers to the portal and sync statuses; --once stops when no job is due.
+    /// Exit 3 if the portal rejected the token.
+    Run {
+        #[arg(long)]
+        once: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a failed job back in the queue.
+    Retry { id: i64 },
+    /// Cancel a job that has not reached the portal (the dossier returns to "signed").
+    Cancel { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -110,6 +140,12 @@ enum DossierCmd {
     },
     /// Move a dossier to another status (e.g. `ready`, `received`, or a national code 1–10).
     Status { code: String, status: String },
+    /// Record the signed PDF of one of the dossier's documents (by document code); prints its SHA-256.
+    AttachPdf {
+        code: String,
+        document: String,
+        file: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -231,6 +267,7 @@ enum Failure {
         code: &'static str,
         message: String,
     },
+    Sync(motcua::sync::SyncError),
 }
 
 impl From<DeskError> for Failure {
@@ -245,6 +282,10 @@ pub fn run() -> ExitCode {
         Ok(code) => code,
         Err(Failure::Desk(e)) => {
             eprintln!("lỗi [{}]: {e}", e.code().as_str());
+            ExitCode::from(2)
+        }
+        Err(Failure::Sync(e)) => {
+            eprintln!("lỗi [sync]: {e}");
             ExitCode::from(2)
         }
         Err(Failure::Usage(message)) => {
@@ -418,6 +459,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             None => return Err(Failure::Usage(format!("chưa đặt {key}"))),
         },
         Command::Config(ConfigCmd::Set { key, value }) => desk.set_setting(&key, &value, &actor)?,
+        Command::Dossier(DossierCmd::AttachPdf {
+            code,
+            document,
+            file,
+        }) => queue::attach_pdf(&desk, &code, &document, &file, &actor)?,
+        Command::Submit { codes } => queue::submit(&desk, &codes, &actor)?,
+        Command::Queue(QueueCmd::List { json }) => queue::list(&desk, json)?,
+        Command::Queue(QueueCmd::Run { once, json }) => {
+            return queue::run(&desk, once, json, &actor);
+        }
+        Command::Queue(QueueCmd::Retry { id }) => queue::retry(&desk, id, &actor)?,
+        Command::Queue(QueueCmd::Cancel { id }) => queue::cancel(&desk, id, &actor)?,
         Command::Receipt(args) => slips::receipt(&desk, args, &actor)?,
         Command::Apology(args) => slips::apology(&desk, args, &actor)?,
         Command::Report(args) => report::run(&desk, args)?,

@@ -91,4 +91,49 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     "#,
+    // 2: the submission outbox (issue 7). One job per submission of a dossier, one row per file to upload;
+    // `portal_dossiers` keeps what the portal said about each dossier (receipt, national status, result).
+    r#"
+    CREATE TABLE outbox_jobs (
+        id              INTEGER PRIMARY KEY,
+        dossier_code    TEXT NOT NULL REFERENCES dossiers(code),
+        kind            TEXT NOT NULL CHECK (kind IN ('submit')),
+        state           TEXT NOT NULL
+                        CHECK (state IN ('queued','uploading','submitting','accepted','failed','cancelled')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,  -- Unix milliseconds
+        last_error      TEXT,
+        idempotency_key TEXT NOT NULL,
+        submit_body     TEXT,              -- the exact JSON sent, fixed before the first POST
+        receipt         TEXT,              -- SoBienNhan once accepted
+        created_at      TEXT NOT NULL,     -- UTC RFC 3339
+        updated_at      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX outbox_jobs_due ON outbox_jobs(state, next_attempt_at, id);
+    CREATE UNIQUE INDEX outbox_jobs_one_live ON outbox_jobs(dossier_code)
+        WHERE state IN ('queued','uploading','submitting');
+
+    CREATE TABLE outbox_files (
+        job_id      INTEGER NOT NULL REFERENCES outbox_jobs(id) ON DELETE CASCADE,
+        ordinal     INTEGER NOT NULL,
+        doc_code    TEXT NOT NULL,
+        file_name   TEXT NOT NULL,
+        sha256      TEXT NOT NULL REFERENCES blobs(sha256),
+        size        INTEGER NOT NULL,
+        upload_url  TEXT,                  -- tus Location, stored before any byte is sent
+        upload_offset INTEGER NOT NULL DEFAULT 0,
+        complete    INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (job_id, doc_code)
+    ) STRICT;
+
+    CREATE TABLE portal_dossiers (
+        code            TEXT PRIMARY KEY REFERENCES dossiers(code),
+        receipt         TEXT NOT NULL,
+        national_status INTEGER NOT NULL,
+        reason          TEXT,
+        revision        INTEGER NOT NULL,
+        result_sha256   TEXT REFERENCES blobs(sha256),
+        updated_at      TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];

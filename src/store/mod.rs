@@ -10,6 +10,8 @@ mod blobs;
 mod dossiers;
 mod events;
 mod migrations;
+mod outbox;
+mod portal_status;
 mod procedures;
 mod settings;
 mod stats;
@@ -17,6 +19,8 @@ mod stats;
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
 pub use dossiers::DossierFilter;
+pub use outbox::{JobState, JobUpdate, OutboxFile, OutboxJob, idempotency_key, now_ms};
+pub use portal_status::PortalDossier;
 pub use procedures::ImportReport;
 pub use stats::{AuditTrails, ReportDossier};
 
@@ -66,6 +70,16 @@ pub enum StoreError {
     Sqlite {
         path: PathBuf,
         source: rusqlite::Error,
+    },
+    #[error(
+        "hồ sơ {dossier}: thành phần {document} chưa có tệp PDF — đính kèm PDF đã ký trước khi nộp"
+    )]
+    MissingDocumentPdf { dossier: String, document: String },
+    #[error("việc gửi #{job} đang ở trạng thái {state}; thao tác này cần trạng thái {wanted}")]
+    JobState {
+        job: i64,
+        state: &'static str,
+        wanted: &'static str,
     },
     #[error(transparent)]
     Code(#[from] crate::dossier::CodeError),

@@ -1,0 +1,86 @@
+//! Status sync: reads the portal's change feed from the stored cursor, moves local dossiers through
+//! `Status::transition` to the national status reported, and downloads result PDFs into the blob store.
+//!
+//! The cursor (`sync.changed-since` in the settings) is written in the same transaction as the change it
+//! follows (`docs/portal-api.md` § change feed), so a crash neither skips nor double-applies a change.
+
+use super::client::{CallError, PortalClient};
+use super::{Event, SyncError};
+use crate::store::{PortalDossier, Store};
+
+/// Settings key of the change-feed cursor.
+pub const CURSOR_KEY: &str = "sync.changed-since";
+const PAGE: u32 = 200;
+
+/// Applies every change since the stored cursor, then fetches announced results. Returns how many feed
+/// entries were applied.
+pub fn sync_statuses(
+    store: &mut Store,
+    client: &PortalClient,
+    events: &(dyn Fn(&Event) + Sync),
+    actor: &str,
+) -> Result<Result<usize, CallError>, SyncError> {
+    let mut applied = 0;
+    loop {
+        let since: i64 = store
+            .setting(CURSOR_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let page = match client.changes(since, PAGE) {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        };
+        let last = page.items.len();
+        for (i, item) in page.items.into_iter().enumerate() {
+            let cursor = if i + 1 == last {
+                page.next_changed_since
+            } else {
+                item.revision
+            };
+            let update = PortalDossier {
+                code: item.code.clone(),
+                receipt: item.receipt,
+                national_status: item.status,
+                reason: item.reason,
+                revision: item.revision,
+                result_sha256: None,
+            };
+            store.apply_portal_status(&update, CURSOR_KEY, cursor, actor)?;
+            events(&Event::StatusChanged {
+                dossier: item.code,
+                national_status: item.status,
+            });
+            applied += 1;
+        }
+        if !page.has_more {
+            break;
+        }
+    }
+    for code in store.results_to_download()? {
+        match client.result(&code) {
+            Ok(Some(bytes)) => {
+                // put_blob writes atomically (temp, fsync, rename); a full disk is an error for this result
+                // only, retried on the next poll.
+                match store.put_blob(&bytes, "application/pdf") {
+                    Ok(sha) => {
+                        store.set_result_pdf(&code, &sha, actor)?;
+                        events(&Event::ResultDownloaded {
+                            dossier: code,
+                            sha256: sha,
+                        });
+                    }
+                    Err(e) => events(&Event::ResultFailed {
+                        dossier: code,
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+            Ok(None) => {}
+            Err(e) => events(&Event::ResultFailed {
+                dossier: code,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    Ok(Ok(applied))
+}
