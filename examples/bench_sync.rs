@@ -4,6 +4,9 @@
 //!
 //! Needs `target/debug/motcua-portal` (`cargo build -p motcua-portal`).
 
+#[path = "../tests/support/signed_pdf.rs"]
+mod signed_pdf;
+
 use motcua::Desk;
 use motcua::dossier::{Applicant, ApplicantKind, Channel, NewDossier, ResultReturn, Status};
 use motcua::sync::{self, RunOptions, SyncConfig};
@@ -57,29 +60,9 @@ fn fixtures() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// A really signed PDF of at least `size` bytes (the portal verifies signatures): the fixture PDF plus
-/// pseudo-random filler, signed by the test RSA-2048 signer.
+/// A really signed PDF of at least `size` bytes (the portal verifies signatures).
 fn pdf(size: usize, seed: u64) -> Vec<u8> {
-    use motcua::sign::{SignOptions, SoftwareSigner, sign_pdf};
-    let mut document =
-        lopdf::Document::load(fixtures().join("pdf/classic.pdf")).expect("fixture PDF");
-    let mut filler = Vec::with_capacity(size);
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    while filler.len() < size {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        filler.push(state as u8);
-    }
-    document.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), filler));
-    let mut unsigned = Vec::new();
-    document.save_to(&mut unsigned).expect("save");
-    let signer = SoftwareSigner::from_pkcs12_file(
-        &fixtures().join("pki/signer-rsa2048.p12"),
-        "matkhau-thu-nghiem",
-    )
-    .expect("test signer");
-    sign_pdf(&unsigned, &signer, &SignOptions::default()).expect("sign")
+    signed_pdf::signed_pdf(&fixtures(), size, seed)
 }
 
 /// Creates `n` signed dossiers with their PDFs (one file of `size` bytes per mandatory document, split).

@@ -5,6 +5,9 @@
 
 pub mod proxy;
 
+#[path = "../support/signed_pdf.rs"]
+mod shared;
+
 use motcua::Desk;
 use motcua::dossier::{Applicant, ApplicantKind, Channel, NewDossier, ResultReturn, Status};
 use sha2::{Digest, Sha256};
@@ -148,29 +151,9 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// A really signed PDF of at least `size` bytes (the portal verifies every document): the fixture PDF
-/// plus a stream of pseudo-random filler so every file differs, signed by the RSA-2048 test signer whose
-/// root the harness's portal trusts.
+/// A really signed PDF of at least `size` bytes (see tests/support/signed_pdf.rs).
 pub fn signed_pdf(size: usize, seed: u64) -> Vec<u8> {
-    use motcua::sign::{SignOptions, SoftwareSigner, sign_pdf};
-    let mut document = lopdf::Document::load(fixtures().join("pdf/classic.pdf")).unwrap();
-    let mut filler = Vec::with_capacity(size);
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    while filler.len() < size {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        filler.push((state & 0xff) as u8);
-    }
-    document.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), filler));
-    let mut unsigned = Vec::new();
-    document.save_to(&mut unsigned).unwrap();
-    let signer = SoftwareSigner::from_pkcs12_file(
-        &fixtures().join("pki/signer-rsa2048.p12"),
-        "matkhau-thu-nghiem",
-    )
-    .unwrap();
-    sign_pdf(&unsigned, &signer, &SignOptions::default()).unwrap()
+    shared::signed_pdf(&fixtures(), size, seed)
 }
 
 /// An office data folder configured for `url` with the token in [`TOKEN_VAR`] and small backoffs.

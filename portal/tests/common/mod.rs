@@ -3,6 +3,9 @@
 
 #![allow(dead_code)] // each test file uses a different subset
 
+#[path = "../../../tests/support/signed_pdf.rs"]
+mod shared;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -118,29 +121,10 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
 }
 
-/// A really signed PDF (RSA-2048 test signer, chaining to the test root the harness trusts) of
-/// at least `size` bytes: the fixture PDF plus a filler stream of varied bytes, so files of the same size differ by
-/// `seed`. The portal verifies every document, so shape-only fakes would be refused.
+/// A really signed PDF of at least `size` bytes, different for each `seed` (see
+/// tests/support/signed_pdf.rs): the portal verifies every document.
 pub fn signed_pdf(size: usize, seed: u8) -> Vec<u8> {
-    use motcua::sign::{SignOptions, SoftwareSigner, sign_pdf};
-    let mut document = lopdf::Document::load(fixtures().join("pdf/classic.pdf")).unwrap();
-    let mut filler = Vec::with_capacity(size);
-    let mut state: u32 = 0x9E37_79B9 ^ u32::from(seed);
-    while filler.len() < size {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        filler.push((state & 0xff) as u8);
-    }
-    document.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), filler));
-    let mut unsigned = Vec::new();
-    document.save_to(&mut unsigned).unwrap();
-    let signer = SoftwareSigner::from_pkcs12_file(
-        &fixtures().join("pki/signer-rsa2048.p12"),
-        "matkhau-thu-nghiem",
-    )
-    .unwrap();
-    sign_pdf(&unsigned, &signer, &SignOptions::default()).unwrap()
+    shared::signed_pdf(&fixtures(), size, u64::from(seed))
 }
 
 /// tus client calls used by the tests.
