@@ -10,7 +10,7 @@ use crate::dossier::{
     ValidNewDossier,
 };
 use chrono::NaiveDateTime;
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
 /// Optional narrowing of [`Store::dossiers`].
 #[derive(Debug, Clone, Default)]
@@ -134,38 +134,8 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
-        let current: Option<String> = tx
-            .query_row("SELECT status FROM dossiers WHERE code = ?1", [code], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(sql)?;
-        let Some(current) = current else {
-            return Err(StoreError::NotFound {
-                what: "hồ sơ",
-                key: code.to_owned(),
-            });
-        };
-        let from = Status::parse(&current).ok_or_else(|| StoreError::BadRow {
-            what: "hồ sơ",
-            key: code.to_owned(),
-            message: current.clone(),
-        })?;
-        from.transition(to)?;
-        tx.execute(
-            "UPDATE dossiers SET status = ?1, updated_at = ?2 WHERE code = ?3",
-            params![to.as_str(), utc_now(), code],
-        )
-        .map_err(sql)?;
-        super::audit::append(
-            &tx,
-            actor,
-            "dossier.status",
-            &format!("dossier:{code}"),
-            Some(&serde_json::json!({ "status": from.as_str() })),
-            Some(&serde_json::json!({ "status": to.as_str() })),
-        )
-        .map_err(sql)?;
+        let (_, from) = current_status(&tx, code)?;
+        write_status(&tx, code, from, to, actor, &[])?;
         tx.commit().map_err(sql)?;
         self.dossier(code)
     }
@@ -270,6 +240,69 @@ impl Store {
             created_by: raw.created_by,
         })
     }
+}
+
+/// The id and status of dossier `code`, read inside `tx` (IMMEDIATE, so it cannot change before the commit).
+pub(super) fn current_status(
+    tx: &Transaction<'_>,
+    code: &str,
+) -> Result<(String, Status), StoreError> {
+    let path = tx.path().map(std::path::PathBuf::from).unwrap_or_default();
+    let row: Option<(String, String)> = tx
+        .query_row(
+            "SELECT id, status FROM dossiers WHERE code = ?1",
+            [code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(|e| super::sql_err(&path, e))?;
+    let Some((id, current)) = row else {
+        return Err(StoreError::NotFound {
+            what: "hồ sơ",
+            key: code.to_owned(),
+        });
+    };
+    let status = Status::parse(&current).ok_or_else(|| StoreError::BadRow {
+        what: "hồ sơ",
+        key: code.to_owned(),
+        message: current.clone(),
+    })?;
+    Ok((id, status))
+}
+
+/// The one place a dossier's status is written: checks `from → to` with [`Status::transition`], updates
+/// the row and appends the `dossier.status` audit entry in `tx`. `extra` fields join the entry's `after`
+/// (e.g. the outbox job, the portal's reason).
+pub(super) fn write_status(
+    tx: &Transaction<'_>,
+    code: &str,
+    from: Status,
+    to: Status,
+    actor: &str,
+    extra: &[(&str, serde_json::Value)],
+) -> Result<(), StoreError> {
+    let path = tx.path().map(std::path::PathBuf::from).unwrap_or_default();
+    let sql = |e| super::sql_err(&path, e);
+    from.transition(to)?;
+    tx.execute(
+        "UPDATE dossiers SET status = ?1, updated_at = ?2 WHERE code = ?3",
+        params![to.as_str(), utc_now(), code],
+    )
+    .map_err(sql)?;
+    let mut after = serde_json::Map::new();
+    after.insert("status".into(), to.as_str().into());
+    for (key, value) in extra {
+        after.insert((*key).to_owned(), value.clone());
+    }
+    super::audit::append(
+        tx,
+        actor,
+        "dossier.status",
+        &format!("dossier:{code}"),
+        Some(&serde_json::json!({ "status": from.as_str() })),
+        Some(&serde_json::Value::Object(after)),
+    )
+    .map_err(sql)
 }
 
 const COLUMNS: &str = "id, code, procedure_code, procedure_name, applicant, channel, result_return, received_at, \

@@ -587,25 +587,7 @@ impl Store {
 fn enqueue_in(tx: &Transaction<'_>, code: &str, actor: &str) -> Result<i64, StoreError> {
     let path = tx.path().map(std::path::PathBuf::from).unwrap_or_default();
     let sql = |e| super::sql_err(&path, e);
-    let row: Option<(String, String)> = tx
-        .query_row(
-            "SELECT id, status FROM dossiers WHERE code = ?1",
-            [code],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(sql)?;
-    let Some((dossier_id, current)) = row else {
-        return Err(StoreError::NotFound {
-            what: "hồ sơ",
-            key: code.to_owned(),
-        });
-    };
-    let from = Status::parse(&current).ok_or_else(|| StoreError::BadRow {
-        what: "hồ sơ",
-        key: code.to_owned(),
-        message: current.clone(),
-    })?;
+    let (dossier_id, from) = super::dossiers::current_status(tx, code)?;
     from.transition(Status::Queued)?;
     let mut stmt = tx
         .prepare_cached(
@@ -656,19 +638,13 @@ fn enqueue_in(tx: &Transaction<'_>, code: &str, actor: &str) -> Result<i64, Stor
         )
         .map_err(sql)?;
     }
-    tx.execute(
-        "UPDATE dossiers SET status = 'queued', updated_at = ?1 WHERE code = ?2",
-        params![now, code],
-    )
-    .map_err(sql)?;
-    super::audit::append(
+    super::dossiers::write_status(
         tx,
+        code,
+        from,
+        Status::Queued,
         actor,
-        "dossier.status",
-        &format!("dossier:{code}"),
-        Some(&serde_json::json!({ "status": from.as_str() })),
-        Some(&serde_json::json!({ "status": "queued", "outbox_job": id })),
-    )
-    .map_err(sql)?;
+        &[("outbox_job", id.into())],
+    )?;
     Ok(id)
 }

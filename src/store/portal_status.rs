@@ -163,18 +163,7 @@ pub(super) fn move_status(
     actor: &str,
     reason: Option<&str>,
 ) -> Result<(), StoreError> {
-    let path = tx.path().map(std::path::PathBuf::from).unwrap_or_default();
-    let sql = |e| super::sql_err(&path, e);
-    let current: String = tx
-        .query_row("SELECT status FROM dossiers WHERE code = ?1", [code], |r| {
-            r.get(0)
-        })
-        .map_err(sql)?;
-    let from = Status::parse(&current).ok_or_else(|| StoreError::BadRow {
-        what: "hồ sơ",
-        key: code.to_owned(),
-        message: current.clone(),
-    })?;
+    let (_, from) = super::dossiers::current_status(tx, code)?;
     if from == target {
         return Ok(());
     }
@@ -182,21 +171,7 @@ pub(super) fn move_status(
         shortest_path(from, target).ok_or(crate::dossier::TransitionError { from, to: target })?;
     let mut at = from;
     for next in steps {
-        at.transition(next)?;
-        tx.execute(
-            "UPDATE dossiers SET status = ?1, updated_at = ?2 WHERE code = ?3",
-            params![next.as_str(), utc_now(), code],
-        )
-        .map_err(sql)?;
-        super::audit::append(
-            tx,
-            actor,
-            "dossier.status",
-            &format!("dossier:{code}"),
-            Some(&serde_json::json!({ "status": at.as_str() })),
-            Some(&serde_json::json!({ "status": next.as_str(), "reason": reason })),
-        )
-        .map_err(sql)?;
+        super::dossiers::write_status(tx, code, at, next, actor, &[("reason", reason.into())])?;
         at = next;
     }
     Ok(())
