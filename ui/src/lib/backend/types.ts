@@ -1,6 +1,6 @@
 /**
  * The backend contract as the UI sees it: the wire shapes of the Tauri commands (mirrors of
- * `src-tauri/src/dto.rs`, camelCase) and the `Backend` interface the components talk to. Components never
+ * `src-tauri/src/dto/`, camelCase) and the `Backend` interface the components talk to. Components never
  * import `@tauri-apps/*`; they receive a `Backend`, which tests or a browser preview can replace.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The closed list of error codes the backend's `{code, message}` envelope can carry: the wire names of the
- * core's `motcua::ErrorCode::ALL` (src/desk.rs). Every code needs an `error.<code>` text in both tables,
+ * core's `motcua::ErrorCode::ALL` (src/desk/mod.rs). Every code needs an `error.<code>` text in both tables,
  * which `i18n.test.ts` enforces; a code the UI does not know falls back to a generic text.
  */
 export const KNOWN_ERROR_CODES = [

@@ -9,7 +9,7 @@ use motcua::DeskError;
 use tauri::State;
 
 /// Runs a blocking core call off the async runtime's worker threads.
-async fn blocking<T, F>(call: F) -> Result<T, ErrorEnvelope>
+pub(crate) async fn blocking<T, F>(call: F) -> Result<T, ErrorEnvelope>
 where
     T: Send + 'static,
     F: FnOnce() -> Result<T, DeskError> + Send + 'static,
