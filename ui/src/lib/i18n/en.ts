@@ -10,6 +10,9 @@ export const en: Record<MessageKey, string> = {
   'app.language': 'Language',
   'app.loading': 'Loading…',
 
+  'nav.label': 'Screens',
+  'nav.dossiers': 'Dossiers',
+
   'list.heading': 'Dossiers',
   'list.search': 'Search dossiers',
   'list.searchPlaceholder': 'Search by dossier code, applicant, procedure…',

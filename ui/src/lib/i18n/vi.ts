@@ -9,6 +9,9 @@ export const vi = {
   'app.language': 'Ngôn ngữ',
   'app.loading': 'Đang tải…',
 
+  'nav.label': 'Màn hình',
+  'nav.dossiers': 'Hồ sơ',
+
   'list.heading': 'Danh sách hồ sơ',
   'list.search': 'Tìm hồ sơ',
   'list.searchPlaceholder': 'Tìm theo mã hồ sơ, người nộp, thủ tục…',
