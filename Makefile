@@ -47,6 +47,7 @@ bench: deps
 	$(CARGO) bench -p motcua --bench motcua_bench
 	$(CARGO) build -p motcua-portal --bin motcua-portal
 	$(CARGO) run -p motcua --example bench_sync
+	bash scripts/bench-app.sh
 
 # Fuzzing the verifier (fuzz/, its own workspace): needs nightly and cargo-fuzz (installed if missing).
 # FUZZ_SECONDS per target; crashes land in fuzz/artifacts/.

@@ -63,6 +63,9 @@ export MOTCUA_DATA_DIR="$work/data"
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$MOTCUA_DATA_DIR"
 mkdir -m 700 -p "$XDG_RUNTIME_DIR"
 unset DBUS_SESSION_BUS_ADDRESS WAYLAND_DISPLAY
+# WebKitWebDriver takes screenshots through the compositor, which the app switches off to save memory
+# (src-tauri/src/lib.rs, webview_memory); the tests turn it back on.
+export MOTCUA_WEBVIEW_COMPOSITING=1
 
 "$cli" catalog import "$catalog" >"$work/catalog-import.log"
 

@@ -10,16 +10,56 @@ pub mod dto;
 pub mod error;
 pub mod state;
 
+/// Keeps the WebKit web process small. Accelerated compositing is off: the UI is forms and tables, which
+/// WebKit paints well without GL layers, and on counter PCs without a usable GPU (and under Xvfb) the
+/// composited path runs through software GL and costs about 90 MiB more in the web process (measured:
+/// 220 → 127 MiB PSS with 1,000 dossiers, BENCHMARKS.md). The "document viewer" cache model drops the page
+/// cache, which a single-page app served from its bundle never uses. `MOTCUA_WEBVIEW_COMPOSITING=1` keeps
+/// WebKit's default: the end-to-end tests set it because WebKitWebDriver takes screenshots from the
+/// compositor (without it every screenshot request hangs).
+fn webview_memory(app: &tauri::App) {
+    #[cfg(target_os = "linux")]
+    {
+        use tauri::Manager;
+        use webkit2gtk::{
+            CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
+        };
+        if let Some(window) = app.get_webview_window("main") {
+            let applied = window.with_webview(|webview| {
+                let view = webview.inner();
+                if let Some(context) = view.context() {
+                    context.set_cache_model(CacheModel::DocumentViewer);
+                }
+                if std::env::var_os("MOTCUA_WEBVIEW_COMPOSITING").is_none()
+                    && let Some(settings) = WebViewExt::settings(&view)
+                {
+                    settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+                }
+            });
+            if let Err(error) = applied {
+                eprintln!("motcua-desk: could not tune the web view's caches: {error}");
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
 /// Builds and runs the application until its window closes.
 pub fn run() {
     let result = tauri::Builder::default()
         .manage(state::DeskState::open_default())
+        .setup(|app| {
+            webview_memory(app);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::list_procedures,
             commands::list_dossiers,
             commands::get_dossier,
             commands::create_dossier,
             commands::dossier_timeline,
+            commands::probe::ui_ready,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -22,5 +22,6 @@ export function createBackend(): Backend {
     getDossier: unavailable,
     createDossier: unavailable,
     dossierTimeline: unavailable,
+    uiReady: () => Promise.resolve(),
   };
 }

@@ -21,5 +21,6 @@ export function tauriBackend(): Backend {
     getDossier: (code) => call<Dossier>('get_dossier', { code }),
     createDossier: (dossier: NewDossier) => call<Dossier>('create_dossier', { dossier }),
     dossierTimeline: (code) => call<TimelineEntry[]>('dossier_timeline', { code }),
+    uiReady: () => call<void>('ui_ready').catch(() => undefined),
   };
 }

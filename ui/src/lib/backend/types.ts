@@ -137,4 +137,6 @@ export interface Backend {
   getDossier(code: string): Promise<Dossier>;
   createDossier(dossier: NewDossier): Promise<Dossier>;
   dossierTimeline(code: string): Promise<TimelineEntry[]>;
+  /** Tells the shell the first screen shows data (the start-up benchmark times this). Never rejects. */
+  uiReady(): Promise<void>;
 }

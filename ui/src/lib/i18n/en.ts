@@ -27,6 +27,8 @@ export const en: Record<MessageKey, string> = {
   'list.due': 'Due',
   'list.status': 'Status',
   'list.created': 'Dossier {code} received.',
+  'list.shown': 'Showing {shown} of {total} dossiers',
+  'list.more': 'Show {count} more',
   'list.dismiss': 'Dismiss',
 
   'form.heading': 'Receive new dossier',

@@ -26,6 +26,8 @@ export const vi = {
   'list.due': 'Hẹn trả',
   'list.status': 'Trạng thái',
   'list.created': 'Đã tiếp nhận hồ sơ {code}.',
+  'list.shown': 'Đang hiển thị {shown}/{total} hồ sơ',
+  'list.more': 'Hiển thị thêm {count} hồ sơ',
   'list.dismiss': 'Đóng thông báo',
 
   'form.heading': 'Tiếp nhận hồ sơ mới',

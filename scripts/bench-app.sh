@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# App start-up and idle-memory benchmark (issue 9), part of `make bench`.
+#
+# Builds the desktop app (profile $BENCH_APP_PROFILE, default `bench` = release without LTO) and the CLI,
+# makes a data folder with the sample catalogue and $BENCH_DOSSIERS dossiers (default 1,000), starts a
+# virtual display, then $BENCH_RUNS times (default 5) starts the app with MOTCUA_STARTUP_PROBE=1 and times
+# process start → the UI's "dossier list rendered" report (src-tauri/src/commands/probe.rs). After the last
+# start it waits $BENCH_IDLE_SECONDS (default 10) and sums PSS and RSS of the app and every process it
+# started (WebKitWebProcess, WebKitNetworkProcess) from /proc/PID/smaps_rollup. Prints a Markdown table for
+# BENCHMARKS.md. The page cache is warm after the first run: these are "warm disk" cold starts, as the
+# clerk's second launch of the day.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+profile="${BENCH_APP_PROFILE:-bench}"
+dossiers="${BENCH_DOSSIERS:-1000}"
+runs="${BENCH_RUNS:-5}"
+idle="${BENCH_IDLE_SECONDS:-10}"
+target_dir="${CARGO_TARGET_DIR:-$repo/target}"
+profile_dir="$profile"
+[ "$profile" = dev ] && profile_dir=debug
+[ "$profile" = bench ] && profile_dir=release
+
+command -v Xvfb >/dev/null || { echo "bench-app: Xvfb not found (apt-get install -y xvfb)" >&2; exit 1; }
+(cd ui && npm run build --silent)
+cargo build --quiet --profile "$profile" -p motcua-desk --features custom-protocol
+cargo build --quiet --profile "$profile" -p motcua --bin motcua
+app="$target_dir/$profile_dir/motcua-desk"
+cli="$target_dir/$profile_dir/motcua"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/motcua-bench-app.XXXXXX")"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share"
+export XDG_CACHE_HOME="$work/home/.cache" XDG_RUNTIME_DIR="$work/runtime"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
+mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+unset DBUS_SESSION_BUS_ADDRESS WAYLAND_DISPLAY
+
+# The generated data folder is kept in target/ and reused (1,000 CLI calls take a while); each run works on
+# a copy, so runs start from the same state.
+data="$target_dir/bench-app-data-$dossiers"
+if [ ! -d "$data" ]; then
+  echo "bench-app: creating $dossiers dossiers in $data…" >&2
+  staging="$data.tmp-$$"
+  rm -rf "$staging" && mkdir -p "$staging"
+  MOTCUA_DATA_DIR="$staging" "$cli" catalog import data/catalog/sample.json >/dev/null
+  procedures=(1.001193 1.000894 2.000815)
+  for i in $(seq "$dossiers"); do
+    # Valid citizen IDs: province 001 (Hà Nội), century/sex digit 0, birth year 90, serial i.
+    printf -v id '00109%07d' "$i"
+    MOTCUA_DATA_DIR="$staging" "$cli" dossier new --procedure "${procedures[$((i % 3))]}" \
+      --applicant-name "Nguyễn Văn Thử $i" --citizen-id "$id" >/dev/null
+  done
+  mv "$staging" "$data"
+fi
+cp -a "$data" "$work/data"
+export MOTCUA_DATA_DIR="$work/data"
+
+display=99
+while [ -e "/tmp/.X${display}-lock" ] || [ -e "/tmp/.X11-unix/X${display}" ]; do display=$((display + 1)); done
+setsid Xvfb ":$display" -screen 0 1366x768x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -e "/tmp/.X11-unix/X${display}" ] && break; sleep 0.1; done
+export DISPLAY=":$display"
+
+# The app and every process below it (WebKit's web and network processes).
+descendants() {
+  local all=("$1") frontier=("$1") next
+  while [ ${#frontier[@]} -gt 0 ]; do
+    next=()
+    for parent in "${frontier[@]}"; do
+      for child in $(cat "/proc/$parent/task/"*/children 2>/dev/null); do next+=("$child"); done
+    done
+    all+=("${next[@]}")
+    frontier=("${next[@]}")
+  done
+  echo "${all[@]}"
+}
+
+starts=()
+for run in $(seq "$runs"); do
+  log="$work/app-$run.log"
+  start_ms=$(date +%s%3N)
+  MOTCUA_STARTUP_PROBE=1 setsid "$app" 2>"$log" >/dev/null &
+  app_pid=$!
+  pids+=($app_pid)
+  ready=""
+  for _ in $(seq 600); do
+    ready=$(grep -o 'ui-ready epoch_ms=[0-9]*' "$log" | cut -d= -f2 || true)
+    [ -n "$ready" ] && break
+    sleep 0.05
+  done
+  [ -n "$ready" ] || { echo "bench-app: run $run: the app did not report ready (see $log)" >&2; cat "$log" >&2; exit 1; }
+  starts+=($((ready - start_ms)))
+  if [ "$run" = "$runs" ]; then
+    sleep "$idle"
+    echo
+    echo "| process | PSS (MiB) | RSS (MiB) |"
+    echo "|---|---|---|"
+    total_pss=0 total_rss=0
+    for pid in $(descendants "$app_pid"); do
+      [ -r "/proc/$pid/smaps_rollup" ] || continue
+      name=$(tr -d '\0' <"/proc/$pid/comm")
+      pss=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup")
+      rss=$(awk '/^Rss:/ {print $2}' "/proc/$pid/smaps_rollup")
+      total_pss=$((total_pss + pss)) total_rss=$((total_rss + rss))
+      awk -v n="$name" -v p="$pss" -v r="$rss" 'BEGIN { printf "| %s | %.1f | %.1f |\n", n, p / 1024, r / 1024 }'
+    done
+    awk -v p="$total_pss" -v r="$total_rss" 'BEGIN { printf "| **all** | **%.1f** | **%.1f** |\n", p / 1024, r / 1024 }'
+  fi
+  kill -TERM -- "-$app_pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$app_pid" 2>/dev/null || true
+done
+sorted=($(printf '%s\n' "${starts[@]}" | sort -n))
+echo
+echo "Start-up to a rendered list of $dossiers dossiers ($profile profile), $runs runs: ${starts[*]} ms;" \
+  "median ${sorted[$((runs / 2))]} ms."
