@@ -177,6 +177,8 @@ fn signature(
         out.time_source = TimeSource::Timestamp;
         out.revocation = check.revocation.clone();
         out.errors.extend(check.problems.iter().cloned());
+        out.warnings.extend(check.revocation_notes.iter().cloned());
+        revocation_remarks(&mut out);
         out.timestamp = Some(TimestampReport {
             time: check.time.map(rfc3339),
             valid: check.valid,
@@ -279,21 +281,35 @@ fn signature(
         store = options.trust.with_crls(&crls);
         &store
     };
-    let trust = trust_store.validate(signer, &pool, time.0, Usage::Signing);
+    let proven = time.1 == TimeSource::Timestamp;
+    let trust = trust_store.validate_at(signer, &pool, time.0, proven, Usage::Signing);
     out.trusted = trust.trusted;
     out.chain = trust.chain;
     out.errors.extend(trust.certificate_problems);
     out.revocation = trust.revocation;
+    out.warnings.extend(trust.revocation_notes);
+    revocation_remarks(&mut out);
+    out
+}
+
+/// The error or warning a revocation status adds (docs/verify-json.md, "Verdict rules").
+fn revocation_remarks(out: &mut SignatureReport) {
     match &out.revocation {
         Revocation::Revoked { subject, date } => {
             out.errors
                 .push(format!("certificate “{subject}” was revoked on {date}"));
         }
-        Revocation::NotChecked => out.warnings.push("revocation not checked".into()),
+        Revocation::NotChecked => out.warnings.push(REVOCATION_NOT_CHECKED.into()),
+        Revocation::NoSource => out.warnings.push(NO_REVOCATION_SOURCE.into()),
         Revocation::Good => {}
     }
-    out
 }
+
+/// The warning of [`Revocation::NotChecked`] (the verdict is INDETERMINATE).
+pub const REVOCATION_NOT_CHECKED: &str = "revocation not checked";
+/// The warning of [`Revocation::NoSource`].
+pub const NO_REVOCATION_SOURCE: &str =
+    "revocation not checked: the certificate names no CRL or OCSP source and no CRL was given";
 
 fn modifications(
     bytes: &[u8],
@@ -362,7 +378,7 @@ fn modifications(
 fn signature_verdict(one: &SignatureReport) -> Verdict {
     if !one.intact || !one.valid || !one.errors.is_empty() {
         Verdict::Invalid
-    } else if !one.trusted {
+    } else if !one.trusted || one.revocation == Revocation::NotChecked {
         Verdict::Indeterminate
     } else if one.warnings.is_empty() {
         Verdict::Valid
