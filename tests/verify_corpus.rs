@@ -601,3 +601,25 @@ fn ess_signing_certificate_mismatch_is_invalid() {
     );
     assert_eq!(report.verdict, Verdict::Invalid);
 }
+
+#[test]
+fn a_field_locked_by_fieldmdp_may_not_be_filled_after_signing() {
+    let report = verify_file(&corpus_case("fieldmdp-locked-field-filled"), &trusted()).unwrap();
+    assert_eq!(report.verdict, Verdict::Invalid, "{report:#?}");
+    let sig = &report.signatures[0];
+    assert_eq!(sig.modification, ModificationLevel::Disallowed);
+    assert!(
+        sig.errors
+            .iter()
+            .any(|e| e.contains("“HoTen” is locked by this signature (FieldMDP)")),
+        "{:#?}",
+        sig.errors
+    );
+    // The same signature, with the field it did not lock filled in: form filling, allowed.
+    let report = verify_file(&corpus_case("fieldmdp-unlocked-field-filled"), &trusted()).unwrap();
+    assert_eq!(report.verdict, Verdict::ValidWithWarnings, "{report:#?}");
+    assert_eq!(
+        report.signatures[0].modification,
+        ModificationLevel::FormFilling
+    );
+}

@@ -7,6 +7,7 @@ use lopdf::Document;
 
 use super::crypto::Digest;
 use super::diff::{self, ModificationLevel};
+use super::fieldmdp;
 use super::pdf::{self, FoundSignature};
 use super::trust::{Revocation, Usage};
 use super::{
@@ -59,7 +60,7 @@ pub(super) fn evaluate(bytes: &[u8], name: &str, options: &VerifyOptions) -> Fil
         {
             one.certification = Some(p);
         }
-        modifications(bytes, &doc, &mut one, certification, &mut revisions);
+        modifications(bytes, &doc, sig, &mut one, certification, &mut revisions);
         one.verdict = signature_verdict(&one);
         report.signatures.push(one);
     }
@@ -314,6 +315,7 @@ pub const NO_REVOCATION_SOURCE: &str =
 fn modifications(
     bytes: &[u8],
     doc: &Document,
+    sig: &FoundSignature,
     one: &mut SignatureReport,
     certification: Option<(Option<lopdf::ObjectId>, i64)>,
     revisions: &mut Vec<(usize, Option<Document>)>,
@@ -353,6 +355,21 @@ fn modifications(
     let found = diff::analyse(old, doc);
     one.modification = found.level;
     one.changes = found.changes;
+    // FieldMDP: fields this signature locked may not be filled in afterwards.
+    let locks = fieldmdp::locks(old, &sig.dictionary);
+    if !locks.is_empty() {
+        for id in &found.filled_fields {
+            let Some(name) = fieldmdp::field_name(old, *id) else {
+                continue;
+            };
+            if locks.iter().any(|lock| lock.locks(&name)) {
+                one.modification = ModificationLevel::Disallowed;
+                one.errors.push(format!(
+                    "field “{name}” is locked by this signature (FieldMDP) and was changed after signing"
+                ));
+            }
+        }
+    }
     if doc.xref_start < end {
         // Bytes after the signed revision that no cross-reference section indexes: objects
         // appended without an xref (an incremental saving attack variant that repairing

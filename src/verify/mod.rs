@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod diff;
 mod error;
 pub mod fetch;
+pub mod fieldmdp;
 pub mod ocsp;
 pub mod pdf;
 pub mod report;
