@@ -251,12 +251,23 @@ impl TsaClient {
     /// Asks the TSA to time-stamp `data` (hashed here with `digest`) and returns the DER
     /// TimeStampToken, after checking it answers this request.
     pub fn timestamp(&self, digest: DigestAlgorithm, data: &[u8]) -> Result<Vec<u8>, SignError> {
+        self.timestamp_digest(digest, digest.digest(data))
+    }
+
+    /// [`TsaClient::timestamp`] for data already hashed with `digest` (a document time-stamp
+    /// hashes the byte range in parts).
+    pub fn timestamp_digest(
+        &self,
+        digest: DigestAlgorithm,
+        hashed: Vec<u8>,
+    ) -> Result<Vec<u8>, SignError> {
+        let data = hashed.as_slice();
         let imprint = MessageImprint {
             hash_algorithm: AlgorithmIdentifierOwned {
                 oid: digest.oid(),
                 parameters: None,
             },
-            hashed_message: OctetString::new(digest.digest(data))
+            hashed_message: OctetString::new(hashed.clone())
                 .map_err(|e| self.fail(e.to_string()))?,
         };
         // The nonce only has to be unpredictable enough not to repeat: the hash of the data,
