@@ -1,6 +1,7 @@
 //! Document time-stamps added later to a B-B signature (`motcua timestamp`): a local RFC 3161 TSA
 //! (tests/support/tsa_server.py on 127.0.0.1) stamps the signed file; our verifier, pyHanko and
-//! pdfsig accept both the signature and the time-stamp; an unreachable TSA leaves no output.
+//! pdfsig accept both the signature and the time-stamp; an unreachable TSA leaves no output. The
+//! same TSA behind TLS (a server certificate for 127.0.0.1 from the test PKI) serves https:// URLs.
 
 mod common;
 
@@ -9,6 +10,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use common::*;
+use der::Encode as _;
 use motcua::sign::doc_timestamp::timestamp_pdf;
 use motcua::sign::timestamp::TsaClient;
 use motcua::sign::{SignOptions, sign_pdf};
@@ -22,10 +24,18 @@ struct LocalTsa {
 
 impl LocalTsa {
     fn start() -> Self {
+        Self::start_with(None)
+    }
+
+    /// `tls`: (chain, key) PEM files to serve HTTPS with.
+    fn start_with(tls: Option<(&Path, &Path)>) -> Self {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/tsa_server.py");
-        let mut child = Command::new(common::python())
-            .arg(script)
-            .arg(pki(""))
+        let mut command = Command::new(common::python());
+        command.arg(script).arg(pki(""));
+        if let Some((chain, key)) = tls {
+            command.arg(chain).arg(key);
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -35,8 +45,9 @@ impl LocalTsa {
             .read_line(&mut line)
             .unwrap();
         let port = line.trim().strip_prefix("PORT ").unwrap().to_owned();
+        let scheme = if tls.is_some() { "https" } else { "http" };
         LocalTsa {
-            url: format!("http://127.0.0.1:{port}/tsa"),
+            url: format!("{scheme}://127.0.0.1:{port}/tsa"),
             child,
         }
     }
@@ -145,4 +156,115 @@ fn cli_timestamps_and_an_unreachable_tsa_leaves_no_output() {
     assert!(!missing.exists());
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
     assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+fn openssl(args: &[&str]) {
+    let out = Command::new("openssl").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A TLS server certificate for 127.0.0.1 issued by the test intermediate CA (chain, key).
+fn server_certificate(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let p = |n: &str| dir.join(n).display().to_string();
+    openssl(&[
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        &p("tls.key"),
+        "-out",
+        &p("tls.csr"),
+    ]);
+    std::fs::write(
+        dir.join("tls.ext"),
+        "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &p("tls.csr"),
+        "-CA",
+        &pki("inter.cert.pem").display().to_string(),
+        "-CAkey",
+        &pki("inter.key.pem").display().to_string(),
+        "-set_serial",
+        "4242",
+        "-days",
+        "30",
+        "-extfile",
+        &p("tls.ext"),
+        "-out",
+        &p("tls.crt"),
+    ]);
+    let chain = std::fs::read_to_string(p("tls.crt")).unwrap()
+        + &std::fs::read_to_string(pki("inter.cert.pem")).unwrap();
+    std::fs::write(p("tls.chain"), chain).unwrap();
+    (dir.join("tls.chain"), dir.join("tls.key"))
+}
+
+#[test]
+fn an_https_tsa_is_used_when_its_certificate_is_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (chain, key) = server_certificate(dir.path());
+    let tsa = LocalTsa::start_with(Some((&chain, &key)));
+    assert!(tsa.url.starts_with("https://"));
+    let root = x509_cert::Certificate::load_pem_chain(&std::fs::read(pki(ROOT_CERT)).unwrap())
+        .unwrap()[0]
+        .to_der()
+        .unwrap();
+    let mut client = TsaClient::new(&tsa.url);
+    client.tls_roots = Some(vec![root]);
+    let stamped = timestamp_pdf(&b_b_signed(), &client).unwrap();
+    let report = verify_bytes(&stamped, "https.pdf", &trusted());
+    assert!(
+        report
+            .signatures
+            .iter()
+            .any(|s| s.kind == "DocTimeStamp" && s.verdict == Verdict::Valid),
+        "{report:#?}"
+    );
+    // With the public roots the test root is unknown: the TLS handshake fails, clearly.
+    let error = timestamp_pdf(&b_b_signed(), &TsaClient::new(&tsa.url)).unwrap_err();
+    assert!(error.to_string().contains(&tsa.url), "{error}");
+
+    // The CLI: motcua sign --tsa https://… --tsa-ca root.pem makes a B-T signature.
+    let input = dir.path().join("in.pdf");
+    std::fs::copy(fixture(CLASSIC_PDF), &input).unwrap();
+    let output = dir.path().join("b-t.pdf");
+    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["sign", "--p12"])
+        .arg(pki("signer-rsa2048.p12"))
+        .args([
+            "--password-env",
+            "MOTCUA_TEST_P12",
+            "--tsa",
+            &tsa.url,
+            "--tsa-ca",
+        ])
+        .arg(pki(ROOT_CERT))
+        .arg("-o")
+        .arg(&output)
+        .arg(&input)
+        .env("MOTCUA_TEST_P12", P12_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = verify_bytes(&std::fs::read(&output).unwrap(), "b-t.pdf", &trusted());
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
 }
