@@ -146,7 +146,9 @@ fn set_up_token() -> Token {
     let _ = context.initialize(cryptoki::context::CInitializeArgs::new(
         cryptoki::context::CInitializeFlags::OS_LOCKING_OK,
     ));
-    let certificates: [(&str, &[(&str, u8, &str)]); 2] = [
+    // (token, [(certificate file, CKA_ID, label)]).
+    type TokenCertificates<'a> = (&'a str, &'a [(&'a str, u8, &'a str)]);
+    let certificates: [TokenCertificates; 2] = [
         (
             TOKEN,
             &[

@@ -77,11 +77,18 @@ fn http_url(name: &GeneralName) -> Option<String> {
     }
 }
 
+/// A fetch's outcome as cached: the value, or why it failed.
+type Cached<T> = Result<Arc<T>, String>;
+/// An OCSP cache key: the responder URL and the DER request.
+type OcspKey = (String, Vec<u8>);
+
 /// Downloads CRLs and asks OCSP responders, with a timeout and a per-run cache.
 pub struct Fetcher {
     agent: ureq::Agent,
-    crls: Mutex<HashMap<String, Result<Arc<CertificateList>, String>>>,
-    ocsp: Mutex<HashMap<(String, Vec<u8>), Result<Arc<Vec<u8>>, String>>>,
+    /// By URL.
+    crls: Mutex<HashMap<String, Cached<CertificateList>>>,
+    /// By (URL, DER request).
+    ocsp: Mutex<HashMap<OcspKey, Cached<Vec<u8>>>>,
 }
 
 impl std::fmt::Debug for Fetcher {
