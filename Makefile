@@ -45,6 +45,7 @@ e2e: deps ui-deps
 # Benchmarks, fuzzing and soak runs are long: they have their own targets (results in BENCHMARKS.md).
 bench: deps
 	$(CARGO) bench -p motcua --bench motcua_bench
+	$(CARGO) bench -p motcua --bench verify_bench
 	$(CARGO) build -p motcua-portal --bin motcua-portal
 	$(CARGO) run -p motcua --example bench_sync
 	bash scripts/bench-app.sh

@@ -21,20 +21,26 @@ const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 const TOKEN: &str = "MotCua Test Token";
 const PIN: &str = "123456";
 const SO_PIN: &str = "87654321";
+/// A second token, removed by the test that pulls it out mid-signing.
+const REMOVABLE: &str = "MotCua Removable";
 
 struct Token {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     module: Pkcs11Module,
 }
 
 /// The token is shared by the tests of this binary; the mutex serialises them because the
 /// PKCS#11 login state is per application and token, not per session.
 fn token() -> (MutexGuard<'static, ()>, &'static Pkcs11Module) {
+    let (guard, token) = token_state();
+    (guard, &token.module)
+}
+
+fn token_state() -> (MutexGuard<'static, ()>, &'static Token) {
     static LOCK: Mutex<()> = Mutex::new(());
     static TOKEN_STATE: OnceLock<Token> = OnceLock::new();
     let guard = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let token = TOKEN_STATE.get_or_init(set_up_token);
-    (guard, &token.module)
+    (guard, TOKEN_STATE.get_or_init(set_up_token))
 }
 
 fn softhsm_util(conf: &Path, args: &[&str]) {
@@ -101,6 +107,35 @@ fn set_up_token() -> Token {
             ],
         );
     }
+    softhsm_util(
+        &conf,
+        &[
+            "--init-token",
+            "--free",
+            "--label",
+            REMOVABLE,
+            "--so-pin",
+            SO_PIN,
+            "--pin",
+            PIN,
+        ],
+    );
+    let p256 = pki("signer-p256.key.pem");
+    softhsm_util(
+        &conf,
+        &[
+            "--import",
+            p256.to_str().unwrap(),
+            "--token",
+            REMOVABLE,
+            "--label",
+            "Le Hoang Duc",
+            "--id",
+            "02",
+            "--pin",
+            PIN,
+        ],
+    );
     // SAFETY: runs once, inside the OnceLock initialiser that every test of this binary waits
     // on before touching PKCS#11, so no other thread reads the environment concurrently.
     unsafe { std::env::set_var("SOFTHSM2_CONF", &conf) };
@@ -111,37 +146,48 @@ fn set_up_token() -> Token {
     let _ = context.initialize(cryptoki::context::CInitializeArgs::new(
         cryptoki::context::CInitializeFlags::OS_LOCKING_OK,
     ));
-    let slot = context.get_slots_with_initialized_token().unwrap()[0];
-    let session = context.open_rw_session(slot).unwrap();
-    session
-        .login(UserType::User, Some(&AuthPin::from(PIN)))
-        .unwrap();
-    for (file, id, label) in [
-        ("signer-rsa2048.cert.pem", vec![1u8], "Nguyen Van An"),
-        ("signer-p256.cert.pem", vec![2u8], "Le Hoang Duc"),
+    // (token, [(certificate file, CKA_ID, label)]).
+    type TokenCertificates<'a> = (&'a str, &'a [(&'a str, u8, &'a str)]);
+    let certificates: [TokenCertificates; 2] = [
         (
-            "inter.cert.pem",
-            vec![0x99u8],
-            "MotCua Test Intermediate CA",
+            TOKEN,
+            &[
+                ("signer-rsa2048.cert.pem", 1, "Nguyen Van An"),
+                ("signer-p256.cert.pem", 2, "Le Hoang Duc"),
+                ("inter.cert.pem", 0x99, "MotCua Test Intermediate CA"),
+            ],
         ),
-    ] {
-        let pem = std::fs::read(pki(file)).unwrap();
-        let cert = Certificate::load_pem_chain(&pem).unwrap().remove(0);
-        session
-            .create_object(&[
-                Attribute::Class(ObjectClass::CERTIFICATE),
-                Attribute::CertificateType(CertificateType::X_509),
-                Attribute::Token(true),
-                Attribute::Id(id),
-                Attribute::Label(label.as_bytes().to_vec()),
-                Attribute::Subject(cert.tbs_certificate().subject().to_der().unwrap()),
-                Attribute::Value(cert.to_der().unwrap()),
-            ])
+        (REMOVABLE, &[("signer-p256.cert.pem", 2, "Le Hoang Duc")]),
+    ];
+    for (token_label, certs) in certificates {
+        let slot = context
+            .get_slots_with_initialized_token()
+            .unwrap()
+            .into_iter()
+            .find(|s| context.get_token_info(*s).unwrap().label().trim() == token_label)
             .unwrap();
+        let session = context.open_rw_session(slot).unwrap();
+        session
+            .login(UserType::User, Some(&AuthPin::from(PIN)))
+            .unwrap();
+        for (file, id, label) in certs {
+            let pem = std::fs::read(pki(file)).unwrap();
+            let cert = Certificate::load_pem_chain(&pem).unwrap().remove(0);
+            session
+                .create_object(&[
+                    Attribute::Class(ObjectClass::CERTIFICATE),
+                    Attribute::CertificateType(CertificateType::X_509),
+                    Attribute::Token(true),
+                    Attribute::Id(vec![*id]),
+                    Attribute::Label(label.as_bytes().to_vec()),
+                    Attribute::Subject(cert.tbs_certificate().subject().to_der().unwrap()),
+                    Attribute::Value(cert.to_der().unwrap()),
+                ])
+                .unwrap();
+        }
+        session.logout().unwrap();
     }
-    session.logout().unwrap();
-    drop(session);
-    Token { _dir: dir, module }
+    Token { dir, module }
 }
 
 fn temp_pdf(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
@@ -257,4 +303,36 @@ fn unknown_token_lists_the_inserted_ones() {
         "{error:?}"
     );
     assert!(error.to_string().contains(TOKEN), "{error}");
+}
+
+#[test]
+fn a_token_removed_mid_signing_gives_a_clear_error_and_no_output() {
+    let (_guard, token) = token_state();
+    let signer = token
+        .module
+        .open_signer(REMOVABLE, None, PIN)
+        .expect("logged in to the removable token");
+    // Pulled out between the PIN entry and the signature: SoftHSM2's token files disappear.
+    softhsm_util(
+        &token.dir.path().join("softhsm2.conf"),
+        &["--delete-token", "--token", REMOVABLE],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("signed.pdf");
+    let error = motcua::sign::sign_file(
+        &fixture(CLASSIC_PDF),
+        &output,
+        &signer,
+        &SignOptions::default(),
+    )
+    .unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("classic.pdf"), "{message}");
+    assert!(message.contains("token"), "{message}");
+    assert!(!output.exists(), "no output file");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no temporary file left"
+    );
 }

@@ -89,16 +89,19 @@ fn revoked_signer_names_the_revocation() {
     let report = verify_file(&corpus_case("valid-p256-revoked"), &trusted()).unwrap();
     let sig = &report.signatures[0];
     assert!(matches!(sig.revocation, Revocation::Revoked { .. }));
-    // Without the CRL the same file is valid with the warning "revocation not checked".
+    // Without the CRL the same file is valid with a warning: the test signer names no CRL or
+    // OCSP source, so there is nothing to check (a signer that names one is INDETERMINATE then:
+    // tests/verify_revocation.rs).
     let mut trust = TrustStore::new();
     trust.add_anchors(&pki(ROOT_CERT)).unwrap();
     let report = verify_file(&corpus_case("valid-p256-revoked"), &VerifyOptions { trust }).unwrap();
     assert_eq!(report.verdict, Verdict::ValidWithWarnings);
+    assert_eq!(report.signatures[0].revocation, Revocation::NoSource);
     assert!(
         report.signatures[0]
             .warnings
             .iter()
-            .any(|w| w == "revocation not checked")
+            .any(|w| w.starts_with("revocation not checked"))
     );
 }
 
@@ -597,4 +600,26 @@ fn ess_signing_certificate_mismatch_is_invalid() {
         "{report:#?}"
     );
     assert_eq!(report.verdict, Verdict::Invalid);
+}
+
+#[test]
+fn a_field_locked_by_fieldmdp_may_not_be_filled_after_signing() {
+    let report = verify_file(&corpus_case("fieldmdp-locked-field-filled"), &trusted()).unwrap();
+    assert_eq!(report.verdict, Verdict::Invalid, "{report:#?}");
+    let sig = &report.signatures[0];
+    assert_eq!(sig.modification, ModificationLevel::Disallowed);
+    assert!(
+        sig.errors
+            .iter()
+            .any(|e| e.contains("“HoTen” is locked by this signature (FieldMDP)")),
+        "{:#?}",
+        sig.errors
+    );
+    // The same signature, with the field it did not lock filled in: form filling, allowed.
+    let report = verify_file(&corpus_case("fieldmdp-unlocked-field-filled"), &trusted()).unwrap();
+    assert_eq!(report.verdict, Verdict::ValidWithWarnings, "{report:#?}");
+    assert_eq!(
+        report.signatures[0].modification,
+        ModificationLevel::FormFilling
+    );
 }

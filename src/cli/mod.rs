@@ -8,6 +8,7 @@ mod report;
 mod sign;
 mod slips;
 mod text;
+mod timestamp;
 mod verify;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -58,6 +59,8 @@ enum Command {
     Config(ConfigCmd),
     /// Sign a PDF (or a folder of PDFs) with a .p12 file or a PKCS#11 token.
     Sign(Box<sign::SignArgs>),
+    /// Add a document time-stamp (RFC 3161) to a signed PDF, e.g. one signed offline.
+    Timestamp(timestamp::TimestampArgs),
     /// Build one compact PDF from scans, photos and PDFs.
     Assemble(capture::AssembleArgs),
     /// Scan pages from a SANE scanner into a folder.
@@ -311,6 +314,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
     // Signing and capture work on files only: no data directory needed.
     let cli = match cli.command {
         Command::Sign(args) => return sign::run(*args),
+        Command::Timestamp(args) => return timestamp::run(args),
         Command::Assemble(args) => return capture::assemble(args),
         Command::Scan(args) => return capture::scan(args),
         command => Cli { command, ..cli },
@@ -477,6 +481,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Calendar(_)
         | Command::Verify(_)
         | Command::Sign(_)
+        | Command::Timestamp(_)
         | Command::Assemble(_)
         | Command::Scan(_) => {}
     }

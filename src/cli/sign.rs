@@ -58,6 +58,9 @@ pub struct SignArgs {
     /// RFC 3161 time-stamping authority; when unreachable the signature is made without one.
     #[arg(long, value_name = "URL")]
     tsa: Option<String>,
+    /// PEM file of the CA certificates to trust for an https:// TSA instead of the public roots.
+    #[arg(long, value_name = "FILE", requires = "tsa")]
+    tsa_ca: Option<PathBuf>,
     /// Signature format.
     #[arg(long, value_enum, default_value_t = SubFilterArg::Cades)]
     subfilter: SubFilterArg,
@@ -164,6 +167,9 @@ fn options(args: &SignArgs) -> Result<SignOptions, Failure> {
         tsa: args.tsa.as_ref().map(TsaClient::new),
         ..SignOptions::default()
     };
+    if let Some(tsa) = &mut options.tsa {
+        tsa.tls_roots = super::timestamp::tls_roots(args.tsa_ca.as_deref())?;
+    }
     if let Some(visible) = &args.visible {
         let (page, rect) = parse_visible(visible)?;
         let seal = match &args.seal {

@@ -18,7 +18,8 @@ pub struct VerifyArgs {
     /// CRL file (PEM/DER); repeatable.
     #[arg(long = "crl", value_name = "FILE")]
     crl: Vec<PathBuf>,
-    /// Never use the network (the only mode today: revocation comes from --crl files).
+    /// Never use the network: revocation comes only from --crl files and the PDF (DSS). Without
+    /// it, CRLs and OCSP answers are fetched from the certificates' URLs (4 s timeout each).
     #[arg(long)]
     offline: bool,
     /// One JSON document on stdout (docs/verify-json.md).
@@ -60,7 +61,9 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, String> {
     for path in &args.crl {
         trust.add_crl_file(path).map_err(|e| e.to_string())?;
     }
-    let _ = args.offline;
+    if !args.offline {
+        trust.set_online(std::sync::Arc::new(motcua::verify::Fetcher::default()));
+    }
     let options = VerifyOptions { trust };
     let mut files = Vec::new();
     for path in &args.paths {

@@ -6,11 +6,12 @@
 //! [`appearance`] draws the visible Vietnamese stamp, and [`incremental`] appends the new revision
 //! without touching a byte of the input. [`sign_pdf`] ties them together: reserve /Contents from
 //! the real CMS size, hash the byte range, sign, fill the hole; [`sign_file`] writes atomically and
-//! [`batch`] signs a folder with one signer.
+//! [`batch`] signs a folder with one signer; [`doc_timestamp`] adds a document time-stamp later.
 
 pub mod appearance;
 pub mod batch;
 pub mod cms;
+pub mod doc_timestamp;
 mod error;
 pub mod incremental;
 pub mod keys;

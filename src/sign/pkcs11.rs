@@ -75,28 +75,30 @@ impl Pkcs11Module {
         })
     }
 
-    /// The tokens currently inserted.
+    /// The tokens currently inserted. A slot whose token cannot be read (pulled out while being
+    /// listed, or broken) is skipped, so one bad token does not hide the others.
     pub fn tokens(&self) -> Result<Vec<TokenSummary>, SignError> {
         let slots = self
             .context
-            .get_slots_with_initialized_token()
+            .get_slots_with_token()
             .map_err(|e| token_error(&self.path, "cannot list slots", e))?;
-        slots
-            .into_iter()
-            .map(|slot| {
-                let info = self
-                    .context
-                    .get_token_info(slot)
-                    .map_err(|e| token_error(&self.path, "cannot read token information", e))?;
-                Ok(TokenSummary {
-                    slot_id: slot.id(),
-                    label: info.label().trim().to_owned(),
-                    manufacturer: info.manufacturer_id().trim().to_owned(),
-                    model: info.model().trim().to_owned(),
-                    serial_number: info.serial_number().trim().to_owned(),
-                })
-            })
-            .collect()
+        let mut tokens = Vec::new();
+        for slot in slots {
+            let Ok(info) = self.context.get_token_info(slot) else {
+                continue;
+            };
+            if !info.token_initialized() {
+                continue;
+            }
+            tokens.push(TokenSummary {
+                slot_id: slot.id(),
+                label: info.label().trim().to_owned(),
+                manufacturer: info.manufacturer_id().trim().to_owned(),
+                model: info.model().trim().to_owned(),
+                serial_number: info.serial_number().trim().to_owned(),
+            });
+        }
+        Ok(tokens)
     }
 
     fn slot(&self, token_label: &str) -> Result<Slot, SignError> {

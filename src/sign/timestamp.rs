@@ -5,7 +5,8 @@
 //! below model RFC 3161 §2.4 with `der` derive macros: the RustCrypto `x509-tsp` crate exists but
 //! is built on `der` 0.7 / `cms` 0.2, incompatible with the `der` 0.8 stack used here. The answer is
 //! checked before use: status granted, the token's TSTInfo carries our message imprint and nonce.
-//! HTTP goes through `ureq` (plain HTTP; TSAs of Vietnamese CAs serve `http://` URLs).
+//! HTTP goes through `ureq`: plain HTTP (TSAs of Vietnamese CAs serve `http://` URLs) or HTTPS with
+//! rustls, checked against Mozilla's roots or the anchors given in [`TsaClient::tls_roots`].
 
 use std::time::Duration;
 
@@ -230,6 +231,9 @@ pub struct TsaClient {
     pub url: String,
     /// Give up after this long (the signature is then made without a time-stamp).
     pub timeout: Duration,
+    /// For `https://` TSAs: the only TLS trust anchors (DER certificates) instead of Mozilla's
+    /// roots (webpki-roots), e.g. a CA of a closed network, or a test root.
+    pub tls_roots: Option<Vec<Vec<u8>>>,
 }
 
 impl TsaClient {
@@ -238,6 +242,7 @@ impl TsaClient {
         TsaClient {
             url: url.into(),
             timeout: Duration::from_secs(10),
+            tls_roots: None,
         }
     }
 
@@ -251,12 +256,23 @@ impl TsaClient {
     /// Asks the TSA to time-stamp `data` (hashed here with `digest`) and returns the DER
     /// TimeStampToken, after checking it answers this request.
     pub fn timestamp(&self, digest: DigestAlgorithm, data: &[u8]) -> Result<Vec<u8>, SignError> {
+        self.timestamp_digest(digest, digest.digest(data))
+    }
+
+    /// [`TsaClient::timestamp`] for data already hashed with `digest` (a document time-stamp
+    /// hashes the byte range in parts).
+    pub fn timestamp_digest(
+        &self,
+        digest: DigestAlgorithm,
+        hashed: Vec<u8>,
+    ) -> Result<Vec<u8>, SignError> {
+        let data = hashed.as_slice();
         let imprint = MessageImprint {
             hash_algorithm: AlgorithmIdentifierOwned {
                 oid: digest.oid(),
                 parameters: None,
             },
-            hashed_message: OctetString::new(digest.digest(data))
+            hashed_message: OctetString::new(hashed.clone())
                 .map_err(|e| self.fail(e.to_string()))?,
         };
         // The nonce only has to be unpredictable enough not to repeat: the hash of the data,
@@ -277,10 +293,19 @@ impl TsaClient {
         .to_der()
         .map_err(|e| self.fail(e.to_string()))?;
 
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(self.timeout))
-            .build()
-            .into();
+        let mut config = ureq::Agent::config_builder().timeout_global(Some(self.timeout));
+        if let Some(roots) = &self.tls_roots {
+            let roots = roots
+                .iter()
+                .map(|der| ureq::tls::Certificate::from_der(der).to_owned())
+                .collect();
+            config = config.tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(roots)))
+                    .build(),
+            );
+        }
+        let agent: ureq::Agent = config.build().into();
         let mut response = agent
             .post(&self.url)
             .header("Content-Type", "application/timestamp-query")

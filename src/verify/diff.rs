@@ -36,6 +36,8 @@ pub struct Modifications {
     pub level: ModificationLevel,
     /// One line per change.
     pub changes: Vec<String>,
+    /// Form fields (or their widgets) whose value changed, for the FieldMDP check.
+    pub filled_fields: Vec<ObjectId>,
 }
 
 fn dict_diff(old: &Dictionary, new: &Dictionary) -> BTreeSet<Vec<u8>> {
@@ -116,6 +118,7 @@ fn annots_level(old_annots: &[Object], new_annots: &[Object], new: &Document) ->
 pub fn analyse(old: &Document, new: &Document) -> Modifications {
     let mut level = ModificationLevel::None;
     let mut changes = Vec::new();
+    let mut filled_fields = Vec::new();
     let mut note = |lvl: ModificationLevel, what: String, level: &mut ModificationLevel| {
         *level = (*level).max(lvl);
         changes.push(what);
@@ -323,6 +326,7 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
                 let lvl = if is_sig {
                     ModificationLevel::Signatures
                 } else {
+                    filled_fields.push(*id);
                     ModificationLevel::FormFilling
                 };
                 note(lvl, format!("field {label} filled in"), &mut level);
@@ -366,7 +370,11 @@ pub fn analyse(old: &Document, new: &Document) -> Modifications {
             &mut level,
         );
     }
-    Modifications { level, changes }
+    Modifications {
+        level,
+        changes,
+        filled_fields,
+    }
 }
 
 /// Whether `level` is allowed under DocMDP `p` (None: an approval signature without DocMDP,

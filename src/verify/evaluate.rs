@@ -7,6 +7,7 @@ use lopdf::Document;
 
 use super::crypto::Digest;
 use super::diff::{self, ModificationLevel};
+use super::fieldmdp;
 use super::pdf::{self, FoundSignature};
 use super::trust::{Revocation, Usage};
 use super::{
@@ -59,7 +60,7 @@ pub(super) fn evaluate(bytes: &[u8], name: &str, options: &VerifyOptions) -> Fil
         {
             one.certification = Some(p);
         }
-        modifications(bytes, &doc, &mut one, certification, &mut revisions);
+        modifications(bytes, &doc, sig, &mut one, certification, &mut revisions);
         one.verdict = signature_verdict(&one);
         report.signatures.push(one);
     }
@@ -177,6 +178,8 @@ fn signature(
         out.time_source = TimeSource::Timestamp;
         out.revocation = check.revocation.clone();
         out.errors.extend(check.problems.iter().cloned());
+        out.warnings.extend(check.revocation_notes.iter().cloned());
+        revocation_remarks(&mut out);
         out.timestamp = Some(TimestampReport {
             time: check.time.map(rfc3339),
             valid: check.valid,
@@ -279,25 +282,40 @@ fn signature(
         store = options.trust.with_crls(&crls);
         &store
     };
-    let trust = trust_store.validate(signer, &pool, time.0, Usage::Signing);
+    let proven = time.1 == TimeSource::Timestamp;
+    let trust = trust_store.validate_at(signer, &pool, time.0, proven, Usage::Signing);
     out.trusted = trust.trusted;
     out.chain = trust.chain;
     out.errors.extend(trust.certificate_problems);
     out.revocation = trust.revocation;
+    out.warnings.extend(trust.revocation_notes);
+    revocation_remarks(&mut out);
+    out
+}
+
+/// The error or warning a revocation status adds (docs/verify-json.md, "Verdict rules").
+fn revocation_remarks(out: &mut SignatureReport) {
     match &out.revocation {
         Revocation::Revoked { subject, date } => {
             out.errors
                 .push(format!("certificate “{subject}” was revoked on {date}"));
         }
-        Revocation::NotChecked => out.warnings.push("revocation not checked".into()),
+        Revocation::NotChecked => out.warnings.push(REVOCATION_NOT_CHECKED.into()),
+        Revocation::NoSource => out.warnings.push(NO_REVOCATION_SOURCE.into()),
         Revocation::Good => {}
     }
-    out
 }
+
+/// The warning of [`Revocation::NotChecked`] (the verdict is INDETERMINATE).
+pub const REVOCATION_NOT_CHECKED: &str = "revocation not checked";
+/// The warning of [`Revocation::NoSource`].
+pub const NO_REVOCATION_SOURCE: &str =
+    "revocation not checked: the certificate names no CRL or OCSP source and no CRL was given";
 
 fn modifications(
     bytes: &[u8],
     doc: &Document,
+    sig: &FoundSignature,
     one: &mut SignatureReport,
     certification: Option<(Option<lopdf::ObjectId>, i64)>,
     revisions: &mut Vec<(usize, Option<Document>)>,
@@ -337,6 +355,21 @@ fn modifications(
     let found = diff::analyse(old, doc);
     one.modification = found.level;
     one.changes = found.changes;
+    // FieldMDP: fields this signature locked may not be filled in afterwards.
+    let locks = fieldmdp::locks(old, &sig.dictionary);
+    if !locks.is_empty() {
+        for id in &found.filled_fields {
+            let Some(name) = fieldmdp::field_name(old, *id) else {
+                continue;
+            };
+            if locks.iter().any(|lock| lock.locks(&name)) {
+                one.modification = ModificationLevel::Disallowed;
+                one.errors.push(format!(
+                    "field “{name}” is locked by this signature (FieldMDP) and was changed after signing"
+                ));
+            }
+        }
+    }
     if doc.xref_start < end {
         // Bytes after the signed revision that no cross-reference section indexes: objects
         // appended without an xref (an incremental saving attack variant that repairing
@@ -362,7 +395,7 @@ fn modifications(
 fn signature_verdict(one: &SignatureReport) -> Verdict {
     if !one.intact || !one.valid || !one.errors.is_empty() {
         Verdict::Invalid
-    } else if !one.trusted {
+    } else if !one.trusted || one.revocation == Revocation::NotChecked {
         Verdict::Indeterminate
     } else if one.warnings.is_empty() {
         Verdict::Valid

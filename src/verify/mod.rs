@@ -11,13 +11,18 @@ pub mod cms;
 pub mod crypto;
 pub mod diff;
 mod error;
+pub mod fetch;
+pub mod fieldmdp;
+pub mod ocsp;
 pub mod pdf;
 pub mod report;
+pub mod revocation;
 pub mod trust;
 pub mod tsp;
 
 pub use diff::ModificationLevel;
 pub use error::VerifyError;
+pub use fetch::Fetcher;
 pub use trust::{Revocation, TrustStore};
 
 use std::path::Path;
@@ -33,7 +38,8 @@ pub enum Verdict {
     Valid,
     /// Valid, with remarks (revocation not checked, claimed time, legacy format).
     ValidWithWarnings,
-    /// Trust or something else could not be decided (e.g. unknown root).
+    /// Trust or revocation could not be decided (unknown root; the signer's CA publishes CRL or
+    /// OCSP sources but none could be used: offline, unreachable, stale).
     Indeterminate,
     /// Broken: changed bytes, bad signature, bad certificate, disallowed changes.
     Invalid,

@@ -24,9 +24,10 @@ fn modification_text(m: ModificationLevel) -> &'static str {
 
 fn revocation_text(r: &Revocation) -> String {
     match r {
-        Revocation::Good => "good (CRL)".into(),
+        Revocation::Good => "good (CRL/OCSP)".into(),
         Revocation::Revoked { subject, date } => format!("REVOKED: {subject} on {date}"),
-        Revocation::NotChecked => "not checked".into(),
+        Revocation::NotChecked => "not checked (sources unavailable)".into(),
+        Revocation::NoSource => "not checked (no CRL/OCSP source)".into(),
     }
 }
 
@@ -114,9 +115,10 @@ fn modification_vi(m: ModificationLevel) -> &'static str {
 
 fn revocation_vi(r: &Revocation) -> String {
     match r {
-        Revocation::Good => "Chưa bị thu hồi (CRL)".into(),
+        Revocation::Good => "Chưa bị thu hồi (CRL/OCSP)".into(),
         Revocation::Revoked { subject, date } => format!("ĐÃ BỊ THU HỒI: {subject}, ngày {date}"),
-        Revocation::NotChecked => "Chưa kiểm tra".into(),
+        Revocation::NotChecked => "Chưa kiểm tra được (không lấy được CRL/OCSP)".into(),
+        Revocation::NoSource => "Chưa kiểm tra (chứng thư không nêu nguồn CRL/OCSP)".into(),
     }
 }
 

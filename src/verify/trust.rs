@@ -5,10 +5,11 @@
 //! (plus the PDF's DSS), each link checked by the issuer's signature, until a certificate of the
 //! [`TrustStore`] is reached. Validity is checked at the time the caller gives (the time-stamp's
 //! time when present, else the claimed /M). Revocation is looked up in the CRLs loaded with the
-//! store, each CRL accepted only when its signature verifies with the issuing CA's key; without a
-//! CRL for a certificate the status is [`Revocation::NotChecked`]. No network access here.
+//! store or embedded in the PDF and, when the store is online, fetched from the certificates'
+//! CRL distribution points and OCSP responders (see [`super::revocation`] for the rules).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use der::{Decode, DecodePem, Encode};
@@ -18,12 +19,16 @@ use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 
 use super::VerifyError;
 use super::crypto;
+use super::fetch::Fetcher;
+use super::revocation::{self, Times};
 
 /// Trust anchors and CRLs, loaded once and shared by all files.
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     anchors: Vec<Certificate>,
     crls: Vec<CertificateList>,
+    /// Set when revocation may be fetched online (CRL distribution points, OCSP).
+    online: Option<Arc<Fetcher>>,
 }
 
 /// Revocation status of the chain below the anchor.
@@ -39,8 +44,12 @@ pub enum Revocation {
         /// When it was revoked (RFC 3339).
         date: String,
     },
-    /// No usable revocation data for some certificate ("revocation not checked").
+    /// A certificate declares CRL or OCSP sources but no usable answer was had (offline,
+    /// unreachable, stale): "revocation not checked". The signature is INDETERMINATE.
     NotChecked,
+    /// No certificate is known revoked, but some declare no CRL or OCSP source at all and no CRL
+    /// was given for them: nothing could be checked, a warning only.
+    NoSource,
 }
 
 /// The result of validating a certificate path.
@@ -54,6 +63,8 @@ pub struct TrustOutcome {
     pub certificate_problems: Vec<String>,
     /// Revocation status.
     pub revocation: Revocation,
+    /// Revocation data that could not be used (stale, badly signed, unreachable), one line each.
+    pub revocation_notes: Vec<String>,
 }
 
 /// What the end-entity certificate is used for, which decides the key usage required.
@@ -148,17 +159,40 @@ impl TrustStore {
         store
     }
 
+    /// Lets revocation be fetched online with `fetcher` (shared by clones of this store).
+    pub fn set_online(&mut self, fetcher: Arc<Fetcher>) {
+        self.online = Some(fetcher);
+    }
+
+    /// Whether revocation may be fetched online.
+    pub fn is_online(&self) -> bool {
+        self.online.is_some()
+    }
+
     /// Number of anchors loaded.
     pub fn anchor_count(&self) -> usize {
         self.anchors.len()
     }
 
-    /// Builds and checks the path of `leaf` using `pool` as intermediates, at time `at`.
+    /// Builds and checks the path of `leaf` using `pool` as intermediates, at a claimed time `at`.
     pub fn validate(
         &self,
         leaf: &Certificate,
         pool: &[Certificate],
         at: SystemTime,
+        usage: Usage,
+    ) -> TrustOutcome {
+        self.validate_at(leaf, pool, at, false, usage)
+    }
+
+    /// [`TrustStore::validate`], saying whether a time-stamp proves `at` (which decides how fresh
+    /// revocation data must be, see [`super::revocation`]).
+    pub fn validate_at(
+        &self,
+        leaf: &Certificate,
+        pool: &[Certificate],
+        at: SystemTime,
+        proven: bool,
         usage: Usage,
     ) -> TrustOutcome {
         let mut problems = Vec::new();
@@ -248,53 +282,24 @@ impl TrustStore {
                 }
             }
         }
-        let revocation = self.revocation(&chain);
+        let times = Times {
+            signing: at,
+            proven,
+            now: SystemTime::now(),
+        };
+        let (revocation, revocation_notes) = revocation::check_path(
+            &chain,
+            &self.anchors,
+            &self.crls,
+            self.online.as_deref(),
+            &times,
+        );
         TrustOutcome {
             trusted,
             chain: chain.iter().map(subject_name).collect(),
             certificate_problems: problems,
             revocation,
-        }
-    }
-
-    fn revocation(&self, chain: &[Certificate]) -> Revocation {
-        let mut all_covered = true;
-        for (i, cert) in chain.iter().enumerate() {
-            if self.anchors.contains(cert) {
-                break;
-            }
-            let Some(issuer) = chain.get(i + 1) else {
-                all_covered = false;
-                break;
-            };
-            let crl = self.crls.iter().find(|crl| {
-                crl.tbs_cert_list.issuer == *cert.tbs_certificate().issuer()
-                    && crl_verifies(crl, issuer)
-            });
-            let Some(crl) = crl else {
-                all_covered = false;
-                continue;
-            };
-            let serial = cert.tbs_certificate().serial_number();
-            if let Some(entry) = crl
-                .tbs_cert_list
-                .revoked_certificates
-                .iter()
-                .flatten()
-                .find(|r| r.serial_number == *serial)
-            {
-                let date: chrono::DateTime<chrono::Utc> =
-                    entry.revocation_date.to_system_time().into();
-                return Revocation::Revoked {
-                    subject: subject_name(cert),
-                    date: date.to_rfc3339(),
-                };
-            }
-        }
-        if all_covered {
-            Revocation::Good
-        } else {
-            Revocation::NotChecked
+            revocation_notes,
         }
     }
 }
@@ -317,7 +322,8 @@ pub fn verifies(cert: &Certificate, issuer: &Certificate) -> bool {
     .is_ok()
 }
 
-fn crl_verifies(crl: &CertificateList, issuer: &Certificate) -> bool {
+/// Whether `issuer`'s key verifies the CRL's signature.
+pub(super) fn crl_verifies(crl: &CertificateList, issuer: &Certificate) -> bool {
     let Ok(tbs) = crl.tbs_cert_list.to_der() else {
         return false;
     };

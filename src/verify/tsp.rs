@@ -25,6 +25,8 @@ pub struct TimestampCheck {
     pub tsa: Option<String>,
     /// The TSA's revocation status.
     pub revocation: Revocation,
+    /// Revocation data that could not be used.
+    pub revocation_notes: Vec<String>,
     /// Problems found.
     pub problems: Vec<String>,
 }
@@ -37,6 +39,7 @@ pub fn check_token(token: &[u8], data_parts: &[&[u8]], trust: &TrustStore) -> Ti
         trusted: false,
         tsa: None,
         revocation: Revocation::NotChecked,
+        revocation_notes: Vec::new(),
         problems: Vec::new(),
     };
     let check = match cms::check(token, None, &[]) {
@@ -78,10 +81,12 @@ pub fn check_token(token: &[u8], data_parts: &[&[u8]], trust: &TrustStore) -> Ti
     out.valid = imprint_ok && check.is_valid();
     if let (Some(signer), Some(time)) = (&check.signer, out.time) {
         out.tsa = Some(super::trust::subject_name(signer));
-        let outcome = trust.validate(signer, &check.certificates, time, Usage::TimeStamping);
+        let outcome =
+            trust.validate_at(signer, &check.certificates, time, true, Usage::TimeStamping);
         out.trusted = outcome.trusted && outcome.certificate_problems.is_empty();
         out.problems.extend(outcome.certificate_problems);
         out.revocation = outcome.revocation;
+        out.revocation_notes = outcome.revocation_notes;
     }
     out
 }

@@ -1,6 +1,7 @@
 """A local RFC 3161 time-stamping authority for the tests: `openssl ts -reply` behind HTTP.
 
-Usage: python3 tsa_server.py PKI_DIR
+Usage: python3 tsa_server.py PKI_DIR [TLS_CHAIN.pem TLS_KEY.pem]
+With the two TLS files it serves HTTPS (the test makes a server certificate for 127.0.0.1).
 Listens on 127.0.0.1 on a free port, prints "PORT <n>" on stdout, answers POSTed
 application/timestamp-query bodies with application/timestamp-reply, and exits when stdin
 closes (the test that started it ends) or after 10 minutes at most.
@@ -65,6 +66,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+if len(sys.argv) == 4:
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[2], sys.argv[3])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 print(f"PORT {server.server_address[1]}", flush=True)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 watchdog = threading.Timer(600, lambda: os._exit(0))
