@@ -16,6 +16,11 @@ use chrono::{FixedOffset, NaiveDateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+mod apology;
+mod fees;
+
+pub use apology::ApologyCandidate;
+
 pub use crate::store::ImportReport;
 
 /// Setting key for the agency identifier that prefixes dossier codes.
@@ -49,11 +54,12 @@ pub enum ErrorCode {
     DatabaseCorrupt,
     ApologyAfterDue,
     FileUnwritable,
+    SettlementInvalid,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -73,6 +79,7 @@ impl ErrorCode {
         ErrorCode::DatabaseCorrupt,
         ErrorCode::ApologyAfterDue,
         ErrorCode::FileUnwritable,
+        ErrorCode::SettlementInvalid,
         ErrorCode::Internal,
     ];
 
@@ -98,6 +105,7 @@ impl ErrorCode {
             ErrorCode::DatabaseCorrupt => "database_corrupt",
             ErrorCode::ApologyAfterDue => "apology_after_due",
             ErrorCode::FileUnwritable => "file_unwritable",
+            ErrorCode::SettlementInvalid => "settlement_invalid",
             ErrorCode::Internal => "internal",
         }
     }
@@ -123,6 +131,8 @@ pub enum DeskError {
     Receipt(#[from] crate::receipt::ReceiptError),
     #[error(transparent)]
     Export(#[from] crate::report::ExportError),
+    #[error(transparent)]
+    Settlement(#[from] crate::dossier::settlement::SettlementError),
 }
 
 impl DeskError {
@@ -174,6 +184,7 @@ impl DeskError {
                 crate::report::ExportError::Write { .. } => ErrorCode::FileUnwritable,
                 _ => ErrorCode::Internal,
             },
+            DeskError::Settlement(e) => fees::error_code(e),
         }
     }
 }
