@@ -133,6 +133,14 @@ pub enum DeskError {
     Export(#[from] crate::report::ExportError),
     #[error(transparent)]
     Settlement(#[from] crate::dossier::settlement::SettlementError),
+    #[error(
+        "hồ sơ {code}: thời điểm {at} không hợp lệ — phải từ lúc tiếp nhận ({received_at}) đến hiện tại"
+    )]
+    EffectiveTime {
+        code: String,
+        at: NaiveDateTime,
+        received_at: NaiveDateTime,
+    },
 }
 
 impl DeskError {
@@ -185,6 +193,7 @@ impl DeskError {
                 _ => ErrorCode::Internal,
             },
             DeskError::Settlement(e) => fees::error_code(e),
+            DeskError::EffectiveTime { .. } => ErrorCode::IllegalTransition,
         }
     }
 }
@@ -312,6 +321,28 @@ impl Desk {
         actor: &str,
     ) -> Result<Dossier, DeskError> {
         Ok(self.store().set_dossier_status(code, to, actor)?)
+    }
+
+    /// Records a status change that took effect at `effective_at` (local time, not in the future and not
+    /// before the dossier was received), e.g. copied from a paper register.
+    pub fn set_dossier_status_effective(
+        &self,
+        code: &str,
+        to: Status,
+        effective_at: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Dossier, DeskError> {
+        let dossier = self.dossier(code)?;
+        if effective_at > vietnam_now() || effective_at < dossier.received_at {
+            return Err(DeskError::EffectiveTime {
+                code: dossier.code,
+                at: effective_at,
+                received_at: dossier.received_at,
+            });
+        }
+        Ok(self
+            .store()
+            .set_dossier_status_effective(&dossier.code, to, effective_at, actor)?)
     }
 
     /// The dossier's timeline: its audit entries, oldest first. Fails if there is no such dossier.

@@ -138,7 +138,8 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 3: fees, payment, postal return and the result of each dossier, and the facts the deadline colours and
     // the reports read without replaying the audit log (issue 8). Triggers on `audit_log` keep
-    // `status_changes` (every `dossier.status` entry as "local time>status", in order), `apologies` and
+    // `status_changes` (every `dossier.status` entry as "local time>status", in order; the local time is the
+    // entry's `effective_at` when it has one, else its UTC `at` + 7 h), `apologies` and
     // `reappointed_due` in step with the log inside the transaction that appends the entry, whatever code path
     // appends it; triggers on `dossier_documents` keep `documents_missing` (mandatory documents without a PDF).
     r#"
@@ -165,7 +166,8 @@ pub const MIGRATIONS: &[&str] = &[
     BEGIN
         UPDATE dossiers SET status_changes = status_changes
             || CASE WHEN status_changes = '' THEN '' ELSE ';' END
-            || strftime('%Y-%m-%d %H:%M:%f', NEW.at, '+7 hours') || '>'
+            || coalesce(json_extract(NEW.after, '$.effective_at'),
+                        strftime('%Y-%m-%d %H:%M:%f', NEW.at, '+7 hours')) || '>'
             || coalesce(json_extract(NEW.after, '$.status'), '')
         WHERE code = substr(NEW.entity, 9);
     END;
@@ -193,7 +195,8 @@ pub const MIGRATIONS: &[&str] = &[
         documents_missing = (SELECT count(*) FROM dossier_documents d
                              WHERE d.dossier_id = dossiers.id AND d.mandatory AND d.pdf_sha256 IS NULL),
         status_changes = coalesce((SELECT group_concat(change, ';') FROM (
-            SELECT strftime('%Y-%m-%d %H:%M:%f', a.at, '+7 hours') || '>'
+            SELECT coalesce(json_extract(a.after, '$.effective_at'),
+                            strftime('%Y-%m-%d %H:%M:%f', a.at, '+7 hours')) || '>'
                    || coalesce(json_extract(a.after, '$.status'), '') AS change
             FROM audit_log a WHERE a.entity = 'dossier:' || dossiers.code AND a.action = 'dossier.status'
             ORDER BY a.seq)), ''),
