@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::clock::DayTable;
 use crate::dossier::Status;
 use crate::dossier::deadline::{StatusChange, WorkingClock, deadline};
-use crate::store::{ReportRow, parse_status_changes};
+use crate::store::{ReportRow, parse_status_changes_into};
 use crate::{Desk, DeskError};
 
 /// The figures of one row (the office, one procedure or one clerk).
@@ -146,45 +146,22 @@ impl Counts {
         ]
     }
 
-    fn add(&mut self, other: &Counts) {
-        let mut sum = self.values();
-        for (a, b) in sum.iter_mut().zip(other.values()) {
-            *a += b;
-        }
-        let [
-            received,
-            counter,
-            online,
-            postal,
-            finished_early,
-            finished_on_time,
-            finished_late,
-            in_process_on_time,
-            in_process_late,
-            withdrawn_or_refused,
-            apologies,
-            paid,
-            paid_online,
-            returned_by_post,
-            digitized,
-        ] = sum;
-        *self = Counts {
-            received,
-            counter,
-            online,
-            postal,
-            finished_early,
-            finished_on_time,
-            finished_late,
-            in_process_on_time,
-            in_process_late,
-            withdrawn_or_refused,
-            apologies,
-            paid,
-            paid_online,
-            returned_by_post,
-            digitized,
-        };
+    fn add(&mut self, o: &Counts) {
+        self.received += o.received;
+        self.counter += o.counter;
+        self.online += o.online;
+        self.postal += o.postal;
+        self.finished_early += o.finished_early;
+        self.finished_on_time += o.finished_on_time;
+        self.finished_late += o.finished_late;
+        self.in_process_on_time += o.in_process_on_time;
+        self.in_process_late += o.in_process_late;
+        self.withdrawn_or_refused += o.withdrawn_or_refused;
+        self.apologies += o.apologies;
+        self.paid += o.paid;
+        self.paid_online += o.paid_online;
+        self.returned_by_post += o.returned_by_post;
+        self.digitized += o.digitized;
     }
 }
 
@@ -313,8 +290,7 @@ impl Desk {
         let mut changes = Vec::new();
         self.with_store(|s| {
             s.scan_report_rows(from, to, |row| {
-                changes.clear();
-                changes.extend(parse_status_changes(row.status_changes));
+                parse_status_changes_into(row.status_changes, &mut changes);
                 let v = verdict(
                     &table,
                     row.received_at,

@@ -60,15 +60,21 @@ pub fn parse_local_time(text: &str) -> Option<NaiveDateTime> {
 /// Parses a `status_changes` column; malformed entries are skipped, as `history_from_audit` skips entries
 /// that do not parse.
 pub fn parse_status_changes(text: &str) -> Vec<StatusChange> {
-    text.split(';')
-        .filter_map(|item| {
-            let (at, status) = item.split_once('>')?;
-            Some(StatusChange {
-                at: parse_local_time(at)?,
-                to: Status::parse(status)?,
-            })
+    let mut changes = Vec::new();
+    parse_status_changes_into(text, &mut changes);
+    changes
+}
+
+/// [`parse_status_changes`] into a reused vector (cleared first).
+pub fn parse_status_changes_into(text: &str, changes: &mut Vec<StatusChange>) {
+    changes.clear();
+    changes.extend(text.split(';').filter_map(|item| {
+        let (at, status) = item.split_once('>')?;
+        Some(StatusChange {
+            at: parse_local_time(at)?,
+            to: Status::parse(status)?,
         })
-        .collect()
+    }));
 }
 
 impl Store {
