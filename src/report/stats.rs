@@ -9,7 +9,8 @@
 //! `status_changes`, kept by a trigger in the transaction of every status change — so the audit log is not
 //! replayed. The verdicts use the rules of [`crate::dossier::deadline`] over a [`DayTable`] of the period,
 //! evaluated at the end of the period (or now, if earlier). "Early" means finished on a day before the
-//! (pause-adjusted) due day.
+//! (pause-adjusted) due day. Periods of two months or more are scanned in two halves by two threads, the
+//! second through its own read connection, and the halves' figures added.
 
 use std::collections::HashMap;
 
@@ -19,7 +20,7 @@ use serde::Serialize;
 use super::clock::DayTable;
 use crate::dossier::Status;
 use crate::dossier::deadline::{StatusChange, WorkingClock, deadline};
-use crate::store::{ReportRow, parse_status_changes_into};
+use crate::store::{ReportRow, Store, StoreError, parse_status_changes_into};
 use crate::{Desk, DeskError};
 
 /// The figures of one row (the office, one procedure or one clerk).
@@ -254,7 +255,7 @@ fn counts_of(row: &ReportRow<'_>, verdict: Verdict) -> Counts {
     c
 }
 
-fn bump<'k>(map: &mut HashMap<String, (String, Counts)>, key: &'k str, name: &'k str, c: &Counts) {
+fn bump(map: &mut HashMap<String, (String, Counts)>, key: &str, name: &str, c: &Counts) {
     match map.get_mut(key) {
         Some((_, counts)) => counts.add(c),
         None => {
@@ -262,6 +263,63 @@ fn bump<'k>(map: &mut HashMap<String, (String, Counts)>, key: &'k str, name: &'k
         }
     }
 }
+
+/// The figures of part of the period, as one thread gathers them.
+#[derive(Default)]
+struct Partial {
+    total: Counts,
+    procedures: HashMap<String, (String, Counts)>,
+    clerks: HashMap<String, (String, Counts)>,
+}
+
+impl Partial {
+    fn merge(&mut self, other: Partial) {
+        self.total.add(&other.total);
+        for (key, (name, c)) in other.procedures {
+            bump(&mut self.procedures, &key, &name, &c);
+        }
+        for (key, (name, c)) in other.clerks {
+            bump(&mut self.clerks, &key, &name, &c);
+        }
+    }
+}
+
+/// Scans the dossiers received from `from` to `to` in `store` and classifies each.
+fn gather(
+    store: &Store,
+    (from, to): (NaiveDate, NaiveDate),
+    table: &DayTable<'_>,
+    evaluated_at: NaiveDateTime,
+    warning: i64,
+) -> Result<Partial, StoreError> {
+    let mut part = Partial::default();
+    let mut changes = Vec::new();
+    store.scan_report_rows(from, to, |row| {
+        parse_status_changes_into(row.status_changes, &mut changes);
+        let v = verdict(
+            table,
+            row.received_at,
+            row.reappointed_due.unwrap_or(row.due_at),
+            &changes,
+            evaluated_at,
+            warning,
+        );
+        let c = counts_of(row, v);
+        part.total.add(&c);
+        bump(
+            &mut part.procedures,
+            row.procedure_code,
+            row.procedure_name,
+            &c,
+        );
+        bump(&mut part.clerks, row.clerk, row.clerk, &c);
+    })?;
+    Ok(part)
+}
+
+/// Periods at least this long are split in two halves scanned by two threads (the counter PCs have two
+/// cores or more); shorter ones are not worth a second connection.
+const SPLIT_DAYS: i64 = 62;
 
 impl Desk {
     /// The report for dossiers received from `from` to `to` (inclusive), verdicts taken at the end of
@@ -284,33 +342,38 @@ impl Desk {
             .unwrap_or(to);
         let first_day = from.checked_sub_days(chrono::Days::new(1)).unwrap_or(from);
         let table = DayTable::new(self.calendar(), first_day, last_day);
-        let mut procedures: HashMap<String, (String, Counts)> = HashMap::new();
-        let mut clerks: HashMap<String, (String, Counts)> = HashMap::new();
-        let mut total = Counts::default();
-        let mut changes = Vec::new();
-        self.with_store(|s| {
-            s.scan_report_rows(from, to, |row| {
-                parse_status_changes_into(row.status_changes, &mut changes);
-                let v = verdict(
-                    &table,
-                    row.received_at,
-                    row.reappointed_due.unwrap_or(row.due_at),
-                    &changes,
-                    evaluated_at,
-                    warning,
-                );
-                let c = counts_of(row, v);
-                total.add(&c);
-                bump(&mut procedures, row.procedure_code, row.procedure_name, &c);
-                bump(&mut clerks, row.clerk, row.clerk, &c);
-            })
-        })?;
-        let mut by_procedure: Vec<ProcedureCounts> = procedures
+        let span = (to - from).num_days();
+        let part = if span >= SPLIT_DAYS {
+            // The second half through its own read connection (WAL lets readers run side by side).
+            let middle = from + chrono::TimeDelta::days(span / 2);
+            let second = (middle.succ_opt().unwrap_or(middle), to);
+            let dir = self.data_dir();
+            let (first, other) = std::thread::scope(|scope| {
+                let table = &table;
+                let other = scope.spawn(move || -> Result<Partial, StoreError> {
+                    gather(&Store::open(&dir)?, second, table, evaluated_at, warning)
+                });
+                let first =
+                    self.with_store(|s| gather(s, (from, middle), table, evaluated_at, warning));
+                let other = other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (first, other)
+            });
+            let mut part = first?;
+            part.merge(other?);
+            part
+        } else {
+            self.with_store(|s| gather(s, (from, to), &table, evaluated_at, warning))?
+        };
+        let mut by_procedure: Vec<ProcedureCounts> = part
+            .procedures
             .into_iter()
             .map(|(code, (name, counts))| ProcedureCounts { code, name, counts })
             .collect();
         by_procedure.sort_by(|a, b| a.code.cmp(&b.code));
-        let mut by_clerk: Vec<ClerkCounts> = clerks
+        let mut by_clerk: Vec<ClerkCounts> = part
+            .clerks
             .into_iter()
             .map(|(clerk, (_, counts))| ClerkCounts { clerk, counts })
             .collect();
@@ -319,7 +382,7 @@ impl Desk {
             from,
             to,
             evaluated_at: evaluated_at.with_nanosecond(0).unwrap_or(evaluated_at),
-            total,
+            total: part.total,
             by_procedure,
             by_clerk,
         })
