@@ -7,7 +7,7 @@ CARGO ?= cargo
 # them (a different feature set would compile it again). The bundled UI must exist first: see ui-build.
 FEATURES := --features motcua-desk/custom-protocol
 
-.PHONY: run test deps ui-deps ui-build build lint test-rust test-ui e2e bench fuzz soak clean-demo
+.PHONY: run test deps ui-deps ui-build build lint test-rust test-ui e2e bench bench-report fuzz soak clean-demo
 
 run: deps ui-deps
 	bash scripts/run-app.sh
@@ -49,6 +49,11 @@ bench: deps
 	$(CARGO) build -p motcua-portal --bin motcua-portal
 	$(CARGO) run -p motcua --example bench_sync
 	bash scripts/bench-app.sh
+	$(CARGO) bench -p motcua --bench report_bench
+
+# The period report over 1,000,000 generated dossiers (generated once into target/bench-report/).
+bench-report:
+	$(CARGO) bench -p motcua --bench report_bench
 
 # Fuzzing the verifier (fuzz/, its own workspace): needs nightly and cargo-fuzz (installed if missing).
 # FUZZ_SECONDS per target; crashes land in fuzz/artifacts/.

@@ -21,4 +21,4 @@ pub mod store;
 pub mod sync;
 pub mod verify;
 
-pub use desk::{Desk, DeskError, ErrorCode, default_data_dir, vietnam_now};
+pub use desk::{ApologyCandidate, Desk, DeskError, ErrorCode, default_data_dir, vietnam_now};

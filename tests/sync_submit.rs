@@ -97,6 +97,17 @@ fn five_dossiers_are_accepted_exactly_once_and_byte_identical_then_results_come_
         .result_sha256
         .expect("result downloaded");
     assert_eq!(desk.with_store(|s| s.read_blob(&sha)).unwrap(), result);
+    // The dossier's own record of its result (counted by the digitisation rate) names the portal.
+    let recorded = desk
+        .settlement(&code)
+        .unwrap()
+        .result
+        .expect("result on the dossier");
+    assert_eq!(recorded.sha256, sha);
+    assert_eq!(
+        recorded.source,
+        motcua::dossier::settlement::ResultSource::Portal
+    );
     // Every local step (received → processing → processed → returned) went through the audit log, intact.
     assert!(desk.verify_audit().unwrap().is_intact());
 }

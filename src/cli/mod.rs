@@ -5,6 +5,7 @@ mod capture;
 mod json;
 mod queue;
 mod report;
+mod settle;
 mod sign;
 mod slips;
 mod text;
@@ -149,6 +150,18 @@ enum DossierCmd {
         document: String,
         file: PathBuf,
     },
+    /// Show or replace a dossier's fees (copied from the catalogue when it opened).
+    Fees(settle::FeesArgs),
+    /// Record how the fees were paid (cash, online, transfer, exempt).
+    Pay(settle::PayArgs),
+    /// Record the return of the result by post: address, tracking number, dates sent and delivered.
+    Post(settle::PostArgs),
+    /// Attach the signed result PDF scanned at the counter.
+    Result(settle::ResultArgs),
+    /// Change where the applicant collects the result (counter or post).
+    Return(settle::ReturnArgs),
+    /// Dossiers that need an apology slip (Mẫu 04) now.
+    AtRisk(settle::AtRiskArgs),
 }
 
 #[derive(Args)]
@@ -468,6 +481,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             document,
             file,
         }) => queue::attach_pdf(&desk, &code, &document, &file, &actor)?,
+        Command::Dossier(DossierCmd::Fees(args)) => settle::fees(&desk, args, &actor)?,
+        Command::Dossier(DossierCmd::Pay(args)) => settle::pay(&desk, args, &actor)?,
+        Command::Dossier(DossierCmd::Post(args)) => settle::post(&desk, args, &actor)?,
+        Command::Dossier(DossierCmd::Result(args)) => settle::result(&desk, args, &actor)?,
+        Command::Dossier(DossierCmd::Return(args)) => settle::result_return(&desk, args, &actor)?,
+        Command::Dossier(DossierCmd::AtRisk(args)) => settle::at_risk(&desk, args)?,
         Command::Submit { codes } => queue::submit(&desk, &codes, &actor)?,
         Command::Queue(QueueCmd::List { json }) => queue::list(&desk, json)?,
         Command::Queue(QueueCmd::Run { once, json }) => {

@@ -2,7 +2,7 @@
 
 use super::{Failure, parse_date};
 use clap::Args;
-use motcua::report::{HEADERS, Report, write_csv, write_xlsx};
+use motcua::report::{Counts, HEADERS, RATE_HEADERS, Report, write_csv, write_xlsx};
 use motcua::{Desk, DeskError};
 use std::path::PathBuf;
 
@@ -57,16 +57,25 @@ fn print_text(report: &Report) {
     for (header, value) in HEADERS.iter().zip(report.total.values()) {
         println!("  {header:<32} {value:>8}");
     }
-    for p in &report.by_procedure {
-        let v = p.counts.values();
+    for (header, rate) in RATE_HEADERS.iter().zip(report.total.rates()) {
+        let rate = rate
+            .map(|r| format!("{r:.1}"))
+            .unwrap_or_else(|| "—".into());
+        println!("  {header:<32} {rate:>8}");
+    }
+    let line = |label: &str, name: &str, c: &Counts| {
         println!(
-            "{:<12} {:<40} nhận {:>5}  xong đúng/trước hạn {:>5}  quá hạn {:>5}  đang xử lý quá hạn {:>5}",
-            p.code,
-            p.name,
-            v[0],
-            v[4] + v[5],
-            v[6],
-            v[8]
+            "{label:<12} {name:<40} nhận {:>5}  xong đúng/trước hạn {:>5}  quá hạn {:>5}  đang xử lý quá hạn {:>5}",
+            c.received,
+            c.finished_early + c.finished_on_time,
+            c.finished_late,
+            c.in_process_late
         );
+    };
+    for p in &report.by_procedure {
+        line(&p.code, &p.name, &p.counts);
+    }
+    for c in &report.by_clerk {
+        line("Cán bộ", &c.clerk, &c.counts);
     }
 }

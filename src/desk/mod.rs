@@ -16,6 +16,11 @@ use chrono::{FixedOffset, NaiveDateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+mod apology;
+mod fees;
+
+pub use apology::ApologyCandidate;
+
 pub use crate::store::ImportReport;
 
 /// Setting key for the agency identifier that prefixes dossier codes.
@@ -49,11 +54,12 @@ pub enum ErrorCode {
     DatabaseCorrupt,
     ApologyAfterDue,
     FileUnwritable,
+    SettlementInvalid,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -73,6 +79,7 @@ impl ErrorCode {
         ErrorCode::DatabaseCorrupt,
         ErrorCode::ApologyAfterDue,
         ErrorCode::FileUnwritable,
+        ErrorCode::SettlementInvalid,
         ErrorCode::Internal,
     ];
 
@@ -98,6 +105,7 @@ impl ErrorCode {
             ErrorCode::DatabaseCorrupt => "database_corrupt",
             ErrorCode::ApologyAfterDue => "apology_after_due",
             ErrorCode::FileUnwritable => "file_unwritable",
+            ErrorCode::SettlementInvalid => "settlement_invalid",
             ErrorCode::Internal => "internal",
         }
     }
@@ -123,6 +131,16 @@ pub enum DeskError {
     Receipt(#[from] crate::receipt::ReceiptError),
     #[error(transparent)]
     Export(#[from] crate::report::ExportError),
+    #[error(transparent)]
+    Settlement(#[from] crate::dossier::settlement::SettlementError),
+    #[error(
+        "hồ sơ {code}: thời điểm {at} không hợp lệ — phải từ lúc tiếp nhận ({received_at}) đến hiện tại"
+    )]
+    EffectiveTime {
+        code: String,
+        at: NaiveDateTime,
+        received_at: NaiveDateTime,
+    },
 }
 
 impl DeskError {
@@ -174,6 +192,8 @@ impl DeskError {
                 crate::report::ExportError::Write { .. } => ErrorCode::FileUnwritable,
                 _ => ErrorCode::Internal,
             },
+            DeskError::Settlement(e) => fees::error_code(e),
+            DeskError::EffectiveTime { .. } => ErrorCode::IllegalTransition,
         }
     }
 }
@@ -301,6 +321,28 @@ impl Desk {
         actor: &str,
     ) -> Result<Dossier, DeskError> {
         Ok(self.store().set_dossier_status(code, to, actor)?)
+    }
+
+    /// Records a status change that took effect at `effective_at` (local time, not in the future and not
+    /// before the dossier was received), e.g. copied from a paper register.
+    pub fn set_dossier_status_effective(
+        &self,
+        code: &str,
+        to: Status,
+        effective_at: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Dossier, DeskError> {
+        let dossier = self.dossier(code)?;
+        if effective_at > vietnam_now() || effective_at < dossier.received_at {
+            return Err(DeskError::EffectiveTime {
+                code: dossier.code,
+                at: effective_at,
+                received_at: dossier.received_at,
+            });
+        }
+        Ok(self
+            .store()
+            .set_dossier_status_effective(&dossier.code, to, effective_at, actor)?)
     }
 
     /// The dossier's timeline: its audit entries, oldest first. Fails if there is no such dossier.

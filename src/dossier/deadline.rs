@@ -107,8 +107,16 @@ pub fn deadline(
     now: NaiveDateTime,
     warning_minutes: i64,
 ) -> DeadlineState {
-    let mut changes = changes.to_vec();
-    changes.sort_by_key(|c| c.at);
+    // Usually recorded in time order already: sort a copy only when not.
+    let sorted;
+    let changes = if changes.is_sorted_by_key(|c| c.at) {
+        changes
+    } else {
+        let mut copy = changes.to_vec();
+        copy.sort_by_key(|c| c.at);
+        sorted = copy;
+        &sorted[..]
+    };
     let stop = changes
         .iter()
         .find(|c| stops_clock(c.to) && c.at <= now)

@@ -7,6 +7,7 @@
 mod citizen_id;
 mod code;
 pub mod deadline;
+pub mod settlement;
 mod status;
 
 pub use citizen_id::{CitizenId, CitizenIdError};

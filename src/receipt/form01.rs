@@ -28,6 +28,8 @@ pub struct ReceiptSlip<'a> {
     pub officer: &'a str,
     /// 1, or 2 for a copy the applicant takes and one the office keeps.
     pub copies: u8,
+    /// The delivery address recorded for the postal return, when it differs from the applicant's.
+    pub postal_address: Option<&'a str>,
 }
 
 /// The statutory time in words.
@@ -189,7 +191,9 @@ impl ReceiptSlip<'_> {
             ),
             ResultReturn::Post => format!(
                 "6. Đăng ký nhận kết quả qua dịch vụ bưu chính công ích tại địa chỉ: {}",
-                a.address
+                self.postal_address
+                    .filter(|p| !p.trim().is_empty())
+                    .unwrap_or(&a.address)
             ),
         };
         let items = [

@@ -65,12 +65,14 @@ impl Desk {
     ) -> Result<Dossier, DeskError> {
         let dossier = self.dossier(code)?;
         let office = self.office()?;
+        let postal = self.settlement(&dossier.code)?.postal;
         let slip = ReceiptSlip {
             office: &office,
             dossier: &dossier,
             processing_time: self.processing_time_of(&dossier)?,
             officer: actor,
             copies,
+            postal_address: postal.as_ref().map(|p| p.address.as_str()),
         };
         let bytes = to_bytes(slip.render()?, out)?;
         let sha256 = write(out, &bytes)?;

@@ -1,9 +1,10 @@
 //! Deadline states of stored dossiers: the adapter between the audit trail and the pure
 //! [`crate::dossier::deadline`] rules.
 //!
-//! No table records pauses: the status changes come from the audit trail's `dossier.status` entries
-//! (their UTC time converted to Vietnam time), so no migration was needed and history recorded before this
-//! feature counts too. The latest `apology.issued` entry's `new_due` replaces the appointed due time,
+//! The status changes come from the audit trail's `dossier.status` entries (their `effective_at` when the
+//! change was entered after the fact, else their UTC time converted to Vietnam time), so history recorded
+//! before migration 3 counts too; migration 3's triggers keep the same list in `dossiers.status_changes`
+//! for the reports. The latest `apology.issued` entry's `new_due` replaces the appointed due time,
 //! since Mẫu 04 re-appoints the result.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
@@ -47,7 +48,12 @@ pub fn history_from_audit(entries: &[AuditEntry]) -> DeadlineHistory {
         };
         if entry.action == "dossier.status" {
             let to = field("status").and_then(|s| Status::parse(&s));
-            if let (Some(to), Some(at)) = (to, local(&entry.at)) {
+            // A change entered after the fact carries the local time it took effect.
+            let at = match field("effective_at") {
+                Some(t) => NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok(),
+                None => local(&entry.at),
+            };
+            if let (Some(to), Some(at)) = (to, at) {
                 history.changes.push(StatusChange { at, to });
             }
         } else if entry.action == APOLOGY_ISSUED

@@ -1,10 +1,11 @@
 //! Exports of the period [`Report`]: CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the
-//! Vietnamese headers correctly) and XLSX (`rust_xlsxwriter`), one row per procedure and a total row.
+//! Vietnamese headers correctly) and XLSX (`rust_xlsxwriter`): one row per procedure, a total row, then one
+//! row per receiving clerk; the counts, then the rates (percent, one decimal; empty when undefined).
 //! Both are written atomically.
 
 use std::path::{Path, PathBuf};
 
-use super::stats::{HEADERS, Report};
+use super::stats::{HEADERS, RATE_HEADERS, Report};
 
 /// Why an export could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -21,22 +22,46 @@ pub enum ExportError {
     },
 }
 
+fn rate_cells(counts: &super::Counts) -> Vec<String> {
+    counts
+        .rates()
+        .iter()
+        .map(|r| r.map(|r| format!("{r:.1}")).unwrap_or_default())
+        .collect()
+}
+
+fn figures(counts: &super::Counts) -> Vec<String> {
+    let mut cells: Vec<String> = counts.values().iter().map(u64::to_string).collect();
+    cells.extend(rate_cells(counts));
+    cells
+}
+
+/// Procedure rows, the total, then one row per receiving clerk (first column "Cán bộ tiếp nhận").
 fn rows(report: &Report) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for p in &report.by_procedure {
         let mut row = vec![p.code.clone(), p.name.clone()];
-        row.extend(p.counts.values().iter().map(u64::to_string));
+        row.extend(figures(&p.counts));
         rows.push(row);
     }
     let mut total = vec![String::new(), "Tổng cộng".to_owned()];
-    total.extend(report.total.values().iter().map(u64::to_string));
+    total.extend(figures(&report.total));
     rows.push(total);
+    for c in &report.by_clerk {
+        let mut row = vec![CLERK_LABEL.to_owned(), c.clerk.clone()];
+        row.extend(figures(&c.counts));
+        rows.push(row);
+    }
     rows
 }
+
+/// First cell of the per-clerk rows.
+pub const CLERK_LABEL: &str = "Cán bộ tiếp nhận";
 
 fn header() -> Vec<&'static str> {
     let mut header = vec!["Mã thủ tục", "Tên thủ tục"];
     header.extend(HEADERS);
+    header.extend(RATE_HEADERS);
     header
 }
 

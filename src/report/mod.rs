@@ -4,8 +4,11 @@
 pub mod clock;
 pub mod deadlines;
 pub mod export;
+mod replay;
 pub mod stats;
 
 pub use deadlines::{DeadlineHistory, WARNING_DAYS, history_from_audit};
-pub use export::{ExportError, write_csv, write_xlsx};
-pub use stats::{Counts, HEADERS, ProcedureCounts, Report};
+pub use export::{CLERK_LABEL, ExportError, write_csv, write_xlsx};
+pub use stats::{
+    ClerkCounts, Counts, HEADERS, ProcedureCounts, RATE_HEADERS, Report, Verdict, verdict,
+};

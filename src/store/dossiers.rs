@@ -140,6 +140,29 @@ impl Store {
         self.dossier(code)
     }
 
+    /// Records a status change that took effect at `effective_at` (local Vietnam time), earlier than now:
+    /// one entered after the fact from a paper register or the portal's processing time. The audit entry
+    /// keeps the real time it was recorded and carries `effective_at`, which the deadline rules use.
+    pub fn set_dossier_status_effective(
+        &mut self,
+        code: &str,
+        to: Status,
+        effective_at: NaiveDateTime,
+        actor: &str,
+    ) -> Result<Dossier, StoreError> {
+        let path = self.db_path();
+        let sql = |e| super::sql_err(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let (_, from) = current_status(&tx, code)?;
+        let at = effective_at.format(DATE_TIME).to_string();
+        write_status(&tx, code, from, to, actor, &[("effective_at", at.into())])?;
+        tx.commit().map_err(sql)?;
+        self.dossier(code)
+    }
+
     /// Dossiers, newest received first.
     pub fn dossiers(&self, filter: &DossierFilter) -> Result<Vec<Dossier>, StoreError> {
         let text = filter.text.as_deref().map(|t| format!("%{}%", t.trim()));

@@ -136,4 +136,80 @@ pub const MIGRATIONS: &[&str] = &[
         updated_at      TEXT NOT NULL
     ) STRICT;
     "#,
+    // 3: fees, payment, postal return and the result of each dossier, and the facts the deadline colours and
+    // the reports read without replaying the audit log (issue 8). Triggers on `audit_log` keep
+    // `status_changes` (every `dossier.status` entry as "local time>status", in order; the local time is the
+    // entry's `effective_at` when it has one, else its UTC `at` + 7 h), `apologies` and
+    // `reappointed_due` in step with the log inside the transaction that appends the entry, whatever code path
+    // appends it; triggers on `dossier_documents` keep `documents_missing` (mandatory documents without a PDF).
+    r#"
+    CREATE INDEX audit_log_entity ON audit_log(entity, seq);
+
+    ALTER TABLE dossiers ADD COLUMN status_changes TEXT NOT NULL DEFAULT '';
+    ALTER TABLE dossiers ADD COLUMN apologies INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE dossiers ADD COLUMN reappointed_due TEXT;      -- local time, the latest Mẫu 04's new due time
+    ALTER TABLE dossiers ADD COLUMN documents_missing INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE dossiers ADD COLUMN payment_method TEXT
+        CHECK (payment_method IN ('cash','online','transfer','exempt'));
+    ALTER TABLE dossiers ADD COLUMN payment_receipt TEXT;
+    ALTER TABLE dossiers ADD COLUMN paid_at TEXT;              -- local time
+    ALTER TABLE dossiers ADD COLUMN postal_address TEXT;
+    ALTER TABLE dossiers ADD COLUMN postal_tracking TEXT;
+    ALTER TABLE dossiers ADD COLUMN postal_sent_at TEXT;       -- local time
+    ALTER TABLE dossiers ADD COLUMN postal_delivered_at TEXT;  -- local time
+    ALTER TABLE dossiers ADD COLUMN result_sha256 TEXT REFERENCES blobs(sha256);
+    ALTER TABLE dossiers ADD COLUMN result_source TEXT CHECK (result_source IN ('portal','scan'));
+    ALTER TABLE dossiers ADD COLUMN result_at TEXT;            -- local time
+
+    CREATE TRIGGER audit_log_status_facts AFTER INSERT ON audit_log
+        WHEN NEW.action = 'dossier.status' AND substr(NEW.entity, 1, 8) = 'dossier:'
+    BEGIN
+        UPDATE dossiers SET status_changes = status_changes
+            || CASE WHEN status_changes = '' THEN '' ELSE ';' END
+            || coalesce(json_extract(NEW.after, '$.effective_at'),
+                        strftime('%Y-%m-%d %H:%M:%f', NEW.at, '+7 hours')) || '>'
+            || coalesce(json_extract(NEW.after, '$.status'), '')
+        WHERE code = substr(NEW.entity, 9);
+    END;
+    CREATE TRIGGER audit_log_apology_facts AFTER INSERT ON audit_log
+        WHEN NEW.action = 'apology.issued' AND substr(NEW.entity, 1, 8) = 'dossier:'
+    BEGIN
+        UPDATE dossiers SET apologies = apologies + 1,
+            reappointed_due = coalesce(json_extract(NEW.after, '$.new_due'), reappointed_due)
+        WHERE code = substr(NEW.entity, 9);
+    END;
+    CREATE TRIGGER dossier_documents_missing_insert AFTER INSERT ON dossier_documents
+        WHEN NEW.mandatory AND NEW.pdf_sha256 IS NULL
+    BEGIN
+        UPDATE dossiers SET documents_missing = documents_missing + 1 WHERE id = NEW.dossier_id;
+    END;
+    CREATE TRIGGER dossier_documents_missing_update AFTER UPDATE OF pdf_sha256, mandatory ON dossier_documents
+    BEGIN
+        UPDATE dossiers SET documents_missing = documents_missing
+            - (OLD.mandatory AND OLD.pdf_sha256 IS NULL) + (NEW.mandatory AND NEW.pdf_sha256 IS NULL)
+        WHERE id = NEW.dossier_id;
+    END;
+
+    -- Existing dossiers: the same facts from the log written before this version.
+    UPDATE dossiers SET
+        documents_missing = (SELECT count(*) FROM dossier_documents d
+                             WHERE d.dossier_id = dossiers.id AND d.mandatory AND d.pdf_sha256 IS NULL),
+        status_changes = coalesce((SELECT group_concat(change, ';') FROM (
+            SELECT coalesce(json_extract(a.after, '$.effective_at'),
+                            strftime('%Y-%m-%d %H:%M:%f', a.at, '+7 hours')) || '>'
+                   || coalesce(json_extract(a.after, '$.status'), '') AS change
+            FROM audit_log a WHERE a.entity = 'dossier:' || dossiers.code AND a.action = 'dossier.status'
+            ORDER BY a.seq)), ''),
+        apologies = (SELECT count(*) FROM audit_log a
+                     WHERE a.entity = 'dossier:' || dossiers.code AND a.action = 'apology.issued'),
+        reappointed_due = (SELECT json_extract(a.after, '$.new_due') FROM audit_log a
+                           WHERE a.entity = 'dossier:' || dossiers.code AND a.action = 'apology.issued'
+                             AND json_extract(a.after, '$.new_due') IS NOT NULL
+                           ORDER BY a.seq DESC LIMIT 1),
+        result_sha256 = (SELECT p.result_sha256 FROM portal_dossiers p WHERE p.code = dossiers.code),
+        result_source = (SELECT 'portal' FROM portal_dossiers p
+                         WHERE p.code = dossiers.code AND p.result_sha256 IS NOT NULL),
+        result_at = (SELECT strftime('%Y-%m-%d %H:%M:%S', p.updated_at, '+7 hours') FROM portal_dossiers p
+                     WHERE p.code = dossiers.code AND p.result_sha256 IS NOT NULL);
+    "#,
 ];

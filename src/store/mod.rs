@@ -9,19 +9,24 @@ mod audit;
 mod blobs;
 mod dossiers;
 mod events;
+mod facts;
 mod migrations;
 mod outbox;
 mod portal_status;
 mod procedures;
+mod report_rows;
 mod settings;
+mod settlement;
 mod stats;
 
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
 pub use dossiers::DossierFilter;
+pub use facts::{DossierFacts, parse_local_time, parse_status_changes, parse_status_changes_into};
 pub use outbox::{JobState, JobUpdate, OutboxFile, OutboxJob, idempotency_key, now_ms};
 pub use portal_status::PortalDossier;
 pub use procedures::ImportReport;
+pub use report_rows::ReportRow;
 pub use stats::{AuditTrails, ReportDossier};
 
 use rusqlite::{Connection, OpenFlags};

@@ -126,6 +126,15 @@ impl Store {
             params![code, sha256],
         )
         .map_err(sql)?;
+        // The dossier's own record of its result, which the digitisation rate counts.
+        super::settlement::set_result_in(
+            &tx,
+            code,
+            sha256,
+            crate::dossier::settlement::ResultSource::Portal,
+            crate::desk::vietnam_now(),
+        )
+        .map_err(sql)?;
         super::audit::append(
             &tx,
             actor,

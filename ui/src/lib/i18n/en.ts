@@ -130,5 +130,6 @@ export const en: Record<MessageKey, string> = {
   'error.database_corrupt': 'The database is damaged. Please ask the administrator to restore a backup.',
   'error.apology_after_due': 'The original due date has passed: the apology slip must be issued before it.',
   'error.file_unwritable': 'The file could not be written. Please check the folder and free disk space.',
+  'error.settlement_invalid': 'The fee, payment or postal details are not valid. Please check them.',
   'error.internal': 'Internal application error. Please restart the app and contact the administrator.',
 };

@@ -129,6 +129,7 @@ export const vi = {
   'error.database_corrupt': 'Cơ sở dữ liệu bị hỏng. Vui lòng báo quản trị viên để khôi phục từ bản sao lưu.',
   'error.apology_after_due': 'Đã quá ngày hẹn trả kết quả: phiếu xin lỗi phải lập trước ngày hẹn trả.',
   'error.file_unwritable': 'Không ghi được tệp. Vui lòng kiểm tra thư mục và dung lượng đĩa.',
+  'error.settlement_invalid': 'Thông tin phí, thanh toán hoặc bưu chính không hợp lệ. Vui lòng kiểm tra lại.',
   'error.internal': 'Lỗi nội bộ của ứng dụng. Vui lòng khởi động lại và báo quản trị viên.',
 } as const;
 

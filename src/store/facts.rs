@@ -1,0 +1,134 @@
+//! The deadline facts of a dossier as migration 3's triggers keep them in `dossiers`: every status change
+//! (`status_changes`, "local time>status" joined by ";", in audit order), the latest apology's new due time
+//! and the number of mandatory documents without a PDF. Reading them is what lets the deadline colours and
+//! the reports skip replaying the audit log; `tests/dossier_settlement.rs` checks they equal what
+//! [`crate::report::history_from_audit`] reads from the log.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use rusqlite::OptionalExtension;
+
+use super::{DATE_TIME, Store, StoreError};
+use crate::dossier::Status;
+use crate::dossier::deadline::StatusChange;
+
+/// What migration 3 keeps per dossier for its deadline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DossierFacts {
+    pub changes: Vec<StatusChange>,
+    pub reappointed_due: Option<NaiveDateTime>,
+    pub apologies: u32,
+    pub documents_missing: u32,
+}
+
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
+}
+
+/// Parses "YYYY-MM-DD HH:MM:SS" with an optional ".fff" fraction (the triggers' and the store's format),
+/// by position: the report reads a million of these.
+pub fn parse_local_time(text: &str) -> Option<NaiveDateTime> {
+    let b = text.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' {
+        return NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok();
+    }
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(digits(&b[0..4])?).ok()?,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )?;
+    let nanos = match b.get(19) {
+        None => 0,
+        Some(b'.') => {
+            let frac = &b[20..];
+            let n = digits(frac)?;
+            let scale = 9u32.checked_sub(u32::try_from(frac.len()).ok()?)?;
+            n * 10u32.pow(scale)
+        }
+        Some(_) => return None,
+    };
+    let time = NaiveTime::from_hms_nano_opt(
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+        nanos,
+    )?;
+    Some(date.and_time(time))
+}
+
+/// Parses a `status_changes` column; malformed entries are skipped, as `history_from_audit` skips entries
+/// that do not parse.
+pub fn parse_status_changes(text: &str) -> Vec<StatusChange> {
+    let mut changes = Vec::new();
+    parse_status_changes_into(text, &mut changes);
+    changes
+}
+
+/// [`parse_status_changes`] into a reused vector (cleared first).
+pub fn parse_status_changes_into(text: &str, changes: &mut Vec<StatusChange>) {
+    changes.clear();
+    changes.extend(text.split(';').filter_map(|item| {
+        let (at, status) = item.split_once('>')?;
+        Some(StatusChange {
+            at: parse_local_time(at)?,
+            to: Status::parse(status)?,
+        })
+    }));
+}
+
+impl Store {
+    /// The deadline facts of dossier `code`.
+    pub fn dossier_facts(&self, code: &str) -> Result<DossierFacts, StoreError> {
+        let row: Option<(String, Option<String>, u32, u32)> = self
+            .conn
+            .query_row(
+                "SELECT status_changes, reappointed_due, apologies, documents_missing
+                 FROM dossiers WHERE code = ?1",
+                [code],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        let Some((changes, due, apologies, documents_missing)) = row else {
+            return Err(StoreError::NotFound {
+                what: "hồ sơ",
+                key: code.to_owned(),
+            });
+        };
+        Ok(DossierFacts {
+            changes: parse_status_changes(&changes),
+            reappointed_due: due.and_then(|d| NaiveDateTime::parse_from_str(&d, DATE_TIME).ok()),
+            apologies,
+            documents_missing,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_parse_like_chrono() {
+        for text in [
+            "2026-02-10 09:15:00",
+            "2026-02-10 09:15:07.123",
+            "2025-12-31 23:59:59.5",
+        ] {
+            assert_eq!(
+                parse_local_time(text),
+                NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok(),
+                "{text}"
+            );
+        }
+        assert_eq!(parse_local_time("2026-02-30 09:15:00"), None);
+        assert_eq!(
+            parse_status_changes(
+                "2026-02-10 09:15:00.250>ready;bad;2026-02-11 10:00:00.000>received"
+            )
+            .len(),
+            2
+        );
+    }
+}
