@@ -12,14 +12,16 @@ mod builder;
 mod encode;
 pub mod font;
 mod metadata;
+mod writer;
 
 use std::path::PathBuf;
 
 pub use assemble::{
-    AssembleOptions, AssembleReport, BlankPolicy, InputReport, PageReport, assemble,
+    AssembleOptions, AssembleReport, BlankPolicy, CombinedDocument, InputReport, PageReport,
+    assemble, assemble_combined,
 };
 pub use builder::PdfBuilder;
-pub use encode::{EncodedImage, ImageColour, ImageFilter, Profile};
+pub use encode::{EncodedImage, ImageColour, ImageData, ImageFilter, Profile};
 pub use metadata::DocumentInfo;
 
 /// Errors while building or writing a PDF. Problems with single inputs are not errors: they
