@@ -326,10 +326,20 @@ impl PdfBuilder {
 
     /// Write the outline (one entry per bookmark that has a page) and return its root.
     fn write_outline(&mut self) -> Result<Option<ObjectId>, PdfError> {
+        // A bookmark whose document added no page (the next one starts at the same page) is
+        // left out.
         let entries: Vec<(String, ObjectId)> = self
             .bookmarks
             .iter()
-            .filter_map(|(title, index)| self.kids.get(*index).map(|&page| (title.clone(), page)))
+            .enumerate()
+            .filter(|(i, (_, index))| {
+                self.bookmarks
+                    .get(i + 1)
+                    .is_none_or(|(_, next)| next > index)
+            })
+            .filter_map(|(_, (title, index))| {
+                self.kids.get(*index).map(|&page| (title.clone(), page))
+            })
             .collect();
         if entries.is_empty() {
             return Ok(None);
