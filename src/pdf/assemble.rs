@@ -375,13 +375,32 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
         .to_image(&options.import)
         .map_err(|e| encode_error("pixels", e.to_string()))?
         .ok_or_else(|| encode_error("pixels", "not an image page".into()))?;
-    let (image, analysis) = if leave_alone {
+    // The scan's resolution (fitted to A4 when the file does not say).
+    let source_dpi = page.dpi.map_or_else(
+        || {
+            let (width_pt, _) = page_size(original.width(), original.height(), None);
+            original.width() as f32 / (width_pt / 72.0)
+        },
+        |d| d.x,
+    );
+    let (image, analysis, downscaled_by) = if leave_alone {
         let mode = native_mode(&original);
-        (native_store(original, mode), None)
+        (native_store(original, mode), None, 1)
     } else {
+        let mut cleanup = cleanup;
+        // Colour and grey pages bound for a lower resolution are reduced inside cleanup,
+        // before rotation; any remaining fraction is resampled below.
+        cleanup.shrink_continuous_tone = options
+            .profile
+            .max_continuous_tone_dpi()
+            .map_or(1, |max| (source_dpi / max + 0.05).floor().max(1.0) as u32);
         let cleaned = clean_page(&original, &cleanup);
-        (cleaned.image, Some(cleaned.analysis))
+        (cleaned.image, Some(cleaned.analysis), cleaned.downscaled_by)
     };
+    let shown_dpi = page.dpi.map(|d| Dpi {
+        x: d.x / downscaled_by as f32,
+        y: d.y / downscaled_by as f32,
+    });
 
     if let Some(analysis) = &analysis {
         let remove = matches!(
@@ -408,12 +427,11 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
     }
 
     // Page size from the pixels that will be shown and the scan's resolution.
-    let (width_pt, height_pt) = page_size(image.width(), image.height(), page.dpi);
+    let (width_pt, height_pt) = page_size(image.width(), image.height(), shown_dpi);
     let mode = analysis
         .map(|a| a.mode)
         .unwrap_or_else(|| native_mode(&image));
-    let dpi = page
-        .dpi
+    let dpi = shown_dpi
         .map(|d| d.x)
         .unwrap_or(image.width() as f32 / (width_pt / 72.0));
     // A profile with a resolution cap (compact) re-encodes a JPEG scanned above it: passing a
@@ -421,7 +439,7 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
     let within_profile_resolution = options
         .profile
         .max_continuous_tone_dpi()
-        .is_none_or(|max| dpi <= max + 0.5);
+        .is_none_or(|max| source_dpi <= max + 0.5);
     let passthrough = match &page.content {
         PageContent::Jpeg { info, .. } => {
             let geometry_kept = analysis.is_none_or(|a| !a.deskewed && a.cropped.is_none())

@@ -254,6 +254,14 @@ pub fn limit_resolution(image: DynamicImage, dpi: f32, max_dpi: f32) -> DynamicI
     if dpi <= max_dpi * 1.05 {
         return image;
     }
+    // Whole factors (300 → 150 dpi) by box averaging, which is exact and several times faster
+    // than a resampling filter; only a remaining fraction is resampled.
+    let factor = (dpi / max_dpi + 0.05).floor().max(1.0) as u32;
+    let image = crate::capture::cleanup::box_downscale(image, factor);
+    let dpi = dpi / factor as f32;
+    if dpi <= max_dpi * 1.05 {
+        return image;
+    }
     let scale = max_dpi / dpi;
     let width = ((image.width() as f32 * scale).round() as u32).max(1);
     let height = ((image.height() as f32 * scale).round() as u32).max(1);
