@@ -175,8 +175,12 @@ fn main() {
         chrono::Utc::now().format("%Y-%m-%d %H:%M")
     ));
 
-    signing(work, &mut say);
-    batch_signing(work, &mut say);
+    // `MOTCUA_BENCH=capture` runs only the capture groups (issue 6).
+    let only_capture = std::env::var("MOTCUA_BENCH").is_ok_and(|v| v == "capture");
+    if !only_capture {
+        signing(work, &mut say);
+        batch_signing(work, &mut say);
+    }
     let pages = generate_scans(work);
     jpeg_passthrough(work, &pages, &mut say);
     cleanup_per_page(&pages, &mut say);

@@ -37,10 +37,13 @@ fn every_format_imports_with_its_resolution() {
 #[test]
 fn jpeg_without_orientation_is_kept_as_bytes_with_header_facts() {
     let pages = import_file(&scan(COLOUR_STAMP), &ImportOptions::default()).unwrap();
-    let PageContent::Jpeg { bytes, info } = &pages[0].content else {
+    let PageContent::Jpeg { length, info } = &pages[0].content else {
         panic!("not kept as JPEG")
     };
-    assert_eq!(bytes, &std::fs::read(scan(COLOUR_STAMP)).unwrap());
+    assert_eq!(
+        *length,
+        std::fs::metadata(scan(COLOUR_STAMP)).unwrap().len()
+    );
     assert_eq!((info.width, info.height, info.components), (1240, 1754, 3));
     assert_eq!(info.dpi, Some(Dpi { x: 150.0, y: 150.0 }));
     let grey = import_file(&scan(TEXT_SKEW_0), &ImportOptions::default()).unwrap();

@@ -6,7 +6,8 @@
 //! [`super::tiff_pages`]; PDFs are checked (not encrypted, pages readable) and referenced
 //! page by page, never rasterized.
 
-use std::io::Cursor;
+use std::fs::File;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use image::codecs::jpeg::JpegDecoder;
@@ -20,25 +21,41 @@ pub fn import_file(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<Vec<CapturedPage>, CaptureError> {
-    let bytes = std::fs::read(path).map_err(|source| CaptureError::Read {
+    let read_error = |source: std::io::Error| CaptureError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    // Only the head is read first: a JPEG that goes into the PDF unchanged is never read
+    // whole here (the PDF writer copies it file to file).
+    let mut file = File::open(path).map_err(read_error)?;
+    let length = file.metadata().map_err(read_error)?.len();
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(HEAD_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
     if bytes.is_empty() {
         return Err(CaptureError::Empty {
             path: path.to_path_buf(),
         });
     }
-    if bytes.starts_with(b"%PDF-") {
-        return import_pdf(path, &bytes);
+    let format = if bytes.starts_with(b"%PDF-") {
+        None
+    } else {
+        Some(
+            image::guess_format(&bytes).map_err(|_| CaptureError::UnsupportedFormat {
+                path: path.to_path_buf(),
+            })?,
+        )
+    };
+    if format == Some(ImageFormat::Jpeg) {
+        return import_jpeg(path, &mut file, bytes, length, options).map(|page| vec![page]);
     }
-    let format = image::guess_format(&bytes).map_err(|_| CaptureError::UnsupportedFormat {
-        path: path.to_path_buf(),
-    })?;
+    file.read_to_end(&mut bytes).map_err(read_error)?;
     match format {
-        ImageFormat::Jpeg => import_jpeg(path, bytes, options).map(|page| vec![page]),
-        ImageFormat::Tiff => super::tiff_pages::import_tiff(path, bytes, options),
-        ImageFormat::Png | ImageFormat::Bmp | ImageFormat::WebP => {
+        None => import_pdf(path, &bytes),
+        Some(ImageFormat::Tiff) => super::tiff_pages::import_tiff(path, bytes, options),
+        Some(format @ (ImageFormat::Png | ImageFormat::Bmp | ImageFormat::WebP)) => {
             let image = decode_guarded(path, 1, &bytes, format, options)?;
             let dpi = if format == ImageFormat::Png {
                 png_dpi(&bytes)
@@ -51,6 +68,30 @@ pub fn import_file(
             path: path.to_path_buf(),
         }),
     }
+}
+
+/// How much of a file is read before its format is known: enough for a JPEG's headers
+/// (APP segments, including an EXIF thumbnail, are at most 64 KiB each).
+const HEAD_BYTES: u64 = 256 * 1024;
+
+/// Read a whole JPEG kept for passthrough, checking it is still the size it had at import
+/// (a hot-folder file rewritten in between is refused rather than mixed up).
+pub(super) fn read_jpeg_file(path: &Path, length: u64) -> Result<Vec<u8>, CaptureError> {
+    let bytes = std::fs::read(path).map_err(|source| CaptureError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if bytes.len() as u64 != length {
+        return Err(corrupt(
+            path,
+            1,
+            format!(
+                "the file changed since it was imported ({length} → {} bytes)",
+                bytes.len()
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Import a batch: each file's result is reported separately, so one bad file does not stop
@@ -76,12 +117,36 @@ fn page(path: &Path, number: usize, content: PageContent, dpi: Option<Dpi>) -> C
 
 fn import_jpeg(
     path: &Path,
-    bytes: Vec<u8>,
+    file: &mut File,
+    mut head: Vec<u8>,
+    length: u64,
     options: &ImportOptions,
 ) -> Result<CapturedPage, CaptureError> {
-    let info = jpeg::read_info(&bytes).map_err(|reason| corrupt(path, 1, reason))?;
+    let read_error = |source: std::io::Error| CaptureError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let info = match jpeg::read_info(&head) {
+        Ok(info) => info,
+        // Headers longer than the head (several large APP segments): read everything.
+        Err(_) if (head.len() as u64) < length => {
+            file.read_to_end(&mut head).map_err(read_error)?;
+            jpeg::read_info(&head).map_err(|reason| corrupt(path, 1, reason))?
+        }
+        Err(reason) => return Err(corrupt(path, 1, reason)),
+    };
     check_pixels(path, 1, info.width, info.height, options)?;
-    if !jpeg::has_end_marker(&bytes) {
+    let tail_start = length.saturating_sub(TAIL_BYTES);
+    let mut tail = Vec::new();
+    if tail_start < head.len() as u64 {
+        tail.extend_from_slice(&head[tail_start as usize..]);
+    } else {
+        file.seek(SeekFrom::Start(tail_start)).map_err(read_error)?;
+        file.take(TAIL_BYTES)
+            .read_to_end(&mut tail)
+            .map_err(read_error)?;
+    }
+    if !jpeg::has_end_marker(&tail) {
         // JPEG decoders fill missing data with grey rather than fail; a scan cut short by a
         // full disk or an unplugged scanner must be refused instead.
         return Err(corrupt(
@@ -90,7 +155,7 @@ fn import_jpeg(
             "the file ends before the JPEG end-of-image marker",
         ));
     }
-    let orientation = JpegDecoder::new(Cursor::new(&bytes))
+    let orientation = JpegDecoder::new(Cursor::new(&head))
         .and_then(|mut decoder| decoder.orientation())
         .map_err(|e| corrupt(path, 1, e))?;
     let passthrough = orientation == Orientation::NoTransforms && matches!(info.components, 1 | 3);
@@ -98,8 +163,9 @@ fn import_jpeg(
         // Not decoded here: passthrough must stay as cheap as copying bytes. The header and
         // the end-of-image check above catch empty and truncated files; cleanup decodes the
         // pixels anyway and reports damage in the middle of the data.
-        Ok(page(path, 1, PageContent::Jpeg { bytes, info }, info.dpi))
+        Ok(page(path, 1, PageContent::Jpeg { length, info }, info.dpi))
     } else {
+        let bytes = read_jpeg_file(path, length)?;
         let image = decode_guarded(path, 1, &bytes, ImageFormat::Jpeg, options)?;
         let dpi = info.dpi.map(|d| match orientation {
             Orientation::Rotate90
@@ -111,6 +177,9 @@ fn import_jpeg(
         Ok(page(path, 1, PageContent::Raster(image), dpi))
     }
 }
+
+/// Bytes read from a JPEG's end to find its end-of-image marker behind scanner padding.
+const TAIL_BYTES: u64 = 4096;
 
 /// Decode a JPEG kept for passthrough (cleanup needs its pixels).
 pub(super) fn decode_jpeg_bytes(

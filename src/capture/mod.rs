@@ -127,10 +127,11 @@ pub struct Dpi {
 /// What one captured page holds.
 #[derive(Debug, Clone)]
 pub enum PageContent {
-    /// A JPEG file exactly as read, kept so it can go into the PDF byte for byte.
+    /// A JPEG file left where it is (the page's `source`), so it can go into the PDF byte
+    /// for byte without being read into memory; only its headers were read.
     Jpeg {
-        /// The file's bytes.
-        bytes: Vec<u8>,
+        /// The file's size when it was imported.
+        length: u64,
         /// Header facts needed to describe the image in a PDF.
         info: JpegInfo,
     },
@@ -168,8 +169,9 @@ impl CapturedPage {
     pub fn to_image(&self, options: &ImportOptions) -> Result<Option<DynamicImage>, CaptureError> {
         match &self.content {
             PageContent::Raster(image) => Ok(Some(image.clone())),
-            PageContent::Jpeg { bytes, .. } => {
-                import::decode_jpeg_bytes(&self.source, bytes, options).map(Some)
+            PageContent::Jpeg { length, .. } => {
+                let bytes = import::read_jpeg_file(&self.source, *length)?;
+                import::decode_jpeg_bytes(&self.source, &bytes, options).map(Some)
             }
             PageContent::TiffPage { bytes, index } => {
                 tiff_pages::decode_page(&self.source, bytes, *index, options).map(Some)

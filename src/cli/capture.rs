@@ -14,7 +14,8 @@ use motcua::capture::cleanup::{Blankness, ColourMode, ModeChoice};
 use motcua::capture::scan::{ScanMode, ScanRequest};
 use motcua::capture::{ScanSource, Scanimage};
 use motcua::pdf::{
-    AssembleOptions, AssembleReport, BlankPolicy, DocumentInfo, ImageFilter, PdfError, Profile,
+    AssembleOptions, AssembleReport, BlankPolicy, CombinedDocument, DocumentInfo, ImageFilter,
+    PdfError, Profile,
 };
 use serde_json::json;
 
@@ -43,6 +44,12 @@ pub struct AssembleArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// One combined dossier PDF: every INPUT is one document with its own bookmark.
+    #[arg(long)]
+    combined: bool,
+    /// With --combined: bookmark titles, one per INPUT in order (default: the file name).
+    #[arg(long = "bookmark", value_name = "TITLE", requires = "combined")]
+    bookmarks: Vec<String>,
     /// Images (JPEG, PNG, TIFF, BMP, WebP) and PDFs, in page order.
     #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<PathBuf>,
@@ -224,7 +231,33 @@ pub fn assemble(args: AssembleArgs) -> Result<ExitCode, Failure> {
         ModeArg::Gray => ModeChoice::Grey,
         ModeArg::Bw => ModeChoice::BlackWhite,
     };
-    match motcua::pdf::assemble(&args.inputs, &options, &args.output) {
+    let result = if args.combined {
+        if args.bookmarks.len() > args.inputs.len() {
+            return Err(Failure::Usage(format!(
+                "{} --bookmark cho {} tệp vào: mỗi tệp vào một tiêu đề",
+                args.bookmarks.len(),
+                args.inputs.len()
+            )));
+        }
+        let documents: Vec<CombinedDocument> = args
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, path)| CombinedDocument {
+                title: args.bookmarks.get(i).cloned().unwrap_or_else(|| {
+                    path.file_stem().map_or_else(
+                        || path.display().to_string(),
+                        |s| s.to_string_lossy().into(),
+                    )
+                }),
+                inputs: vec![path.clone()],
+            })
+            .collect();
+        motcua::pdf::assemble_combined(&documents, &options, &args.output)
+    } else {
+        motcua::pdf::assemble(&args.inputs, &options, &args.output)
+    };
+    match result {
         Ok(report) => {
             if args.json {
                 println!(

@@ -106,15 +106,79 @@ pub struct AssembleReport {
     pub output_bytes: u64,
 }
 
-/// Assemble `inputs` into one PDF at `out`. Fails only when nothing could be written; problems
-/// with single inputs are in the report.
+/// Assemble `inputs` into one PDF at `out`. Fails only when nothing could be written (or the
+/// output itself cannot be written); problems with single inputs are in the report.
 pub fn assemble(
     inputs: &[PathBuf],
     options: &AssembleOptions,
     out: &Path,
 ) -> Result<AssembleReport, PdfError> {
-    let mut builder = PdfBuilder::new();
+    let mut builder = PdfBuilder::create(out)?;
     let mut reports = Vec::with_capacity(inputs.len());
+    add_inputs(&mut builder, inputs, options, &mut reports)?;
+    finish(builder, reports, options, out)
+}
+
+/// One document of a combined dossier PDF: its bookmark title and its input files.
+#[derive(Debug, Clone)]
+pub struct CombinedDocument {
+    /// Bookmark (outline entry) title, e.g. the required document's name.
+    pub title: String,
+    /// Input files, in page order.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Assemble several documents into one dossier PDF with one bookmark per document, pointing
+/// at its first page (`motcua assemble --combined`). A document none of whose inputs gave a
+/// page gets no bookmark; the report lists every input of every document in order.
+pub fn assemble_combined(
+    documents: &[CombinedDocument],
+    options: &AssembleOptions,
+    out: &Path,
+) -> Result<AssembleReport, PdfError> {
+    let mut builder = PdfBuilder::create(out)?;
+    let mut reports = Vec::new();
+    for document in documents {
+        builder.bookmark_next_page(&document.title);
+        add_inputs(&mut builder, &document.inputs, options, &mut reports)?;
+    }
+    finish(builder, reports, options, out)
+}
+
+fn finish(
+    builder: PdfBuilder,
+    reports: Vec<InputReport>,
+    options: &AssembleOptions,
+    out: &Path,
+) -> Result<AssembleReport, PdfError> {
+    let pages_written = builder.page_count();
+    if pages_written == 0 {
+        let report = AssembleReport {
+            inputs: reports,
+            pages_written,
+            output_bytes: 0,
+        };
+        return Err(PdfError::NoPages {
+            output: out.to_path_buf(),
+            report: Box::new(report),
+        });
+    }
+    let output_bytes = builder.write(&options.info)?;
+    Ok(AssembleReport {
+        inputs: reports,
+        pages_written,
+        output_bytes,
+    })
+}
+
+/// Import, prepare and add `inputs` in order. Errors are per input, in `reports`, except a
+/// failed write to the output, which ends the assembly.
+fn add_inputs(
+    builder: &mut PdfBuilder,
+    inputs: &[PathBuf],
+    options: &AssembleOptions,
+    reports: &mut Vec<InputReport>,
+) -> Result<(), PdfError> {
     // Inputs are taken a window at a time: the window's files are imported (headers only
     // for most formats), all their image pages are prepared in parallel, then added in
     // order. Memory stays bounded by the window, not the batch.
@@ -144,7 +208,10 @@ pub fn assemble(
                         .filter(|p| !matches!(p.content, PageContent::PdfPage { .. }))
                         .count();
                     let mine: Vec<_> = prepared.by_ref().take(image_count).collect();
-                    if let Err(e) = add_input(&mut builder, path, &pages, mine, &mut report) {
+                    if let Err(e) = add_input(builder, path, &pages, mine, &mut report) {
+                        if builder.is_broken() {
+                            return Err(e);
+                        }
                         report.error = Some(e.to_string());
                     }
                 }
@@ -152,24 +219,7 @@ pub fn assemble(
             reports.push(report);
         }
     }
-    let pages_written = builder.page_count();
-    if pages_written == 0 {
-        let report = AssembleReport {
-            inputs: reports,
-            pages_written,
-            output_bytes: 0,
-        };
-        return Err(PdfError::NoPages {
-            output: out.to_path_buf(),
-            report: Box::new(report),
-        });
-    }
-    let output_bytes = builder.write(&options.info, out)?;
-    Ok(AssembleReport {
-        inputs: reports,
-        pages_written,
-        output_bytes,
-    })
+    Ok(())
 }
 
 fn add_input(
@@ -205,8 +255,16 @@ fn add_input(
     for result in prepared {
         match result {
             Ok(page) => {
-                if let Some((image, width_pt, height_pt)) = page.image {
-                    builder.add_image_page(image, width_pt, height_pt);
+                if let Some((image, width_pt, height_pt)) = page.image
+                    && let Err(e) = builder.add_image_page(image, width_pt, height_pt)
+                {
+                    // A source file changed since import: that page is reported and left
+                    // out; a failed write to the output ends the assembly.
+                    if builder.is_broken() {
+                        return Err(e);
+                    }
+                    report.error = Some(e.to_string());
+                    continue;
                 }
                 report.pages.push(page.report);
             }
@@ -297,10 +355,10 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
     let leave_alone = !options.clean
         && cleanup.mode == ModeChoice::Auto
         && cleanup.quarter_turns.is_multiple_of(4);
-    if let (true, PageContent::Jpeg { bytes, info }) = (leave_alone, &page.content) {
+    if let (true, PageContent::Jpeg { length, info }) = (leave_alone, &page.content) {
         // Straight passthrough: no pixel is decoded, the file is copied into the PDF.
         let (width_pt, height_pt) = page_size(info.width, info.height, page.dpi);
-        let encoded = EncodedImage::jpeg_passthrough(bytes.clone(), info);
+        let encoded = EncodedImage::jpeg_passthrough(&page.source, *length, info);
         let report = PageReport {
             page_in_source: page.page_in_source,
             analysis: None,
@@ -317,13 +375,32 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
         .to_image(&options.import)
         .map_err(|e| encode_error("pixels", e.to_string()))?
         .ok_or_else(|| encode_error("pixels", "not an image page".into()))?;
-    let (image, analysis) = if leave_alone {
+    // The scan's resolution (fitted to A4 when the file does not say).
+    let source_dpi = page.dpi.map_or_else(
+        || {
+            let (width_pt, _) = page_size(original.width(), original.height(), None);
+            original.width() as f32 / (width_pt / 72.0)
+        },
+        |d| d.x,
+    );
+    let (image, analysis, downscaled_by) = if leave_alone {
         let mode = native_mode(&original);
-        (native_store(original, mode), None)
+        (native_store(original, mode), None, 1)
     } else {
+        let mut cleanup = cleanup;
+        // Colour and grey pages bound for a lower resolution are reduced inside cleanup,
+        // before rotation; any remaining fraction is resampled below.
+        cleanup.shrink_continuous_tone = options
+            .profile
+            .max_continuous_tone_dpi()
+            .map_or(1, |max| (source_dpi / max + 0.05).floor().max(1.0) as u32);
         let cleaned = clean_page(&original, &cleanup);
-        (cleaned.image, Some(cleaned.analysis))
+        (cleaned.image, Some(cleaned.analysis), cleaned.downscaled_by)
     };
+    let shown_dpi = page.dpi.map(|d| Dpi {
+        x: d.x / downscaled_by as f32,
+        y: d.y / downscaled_by as f32,
+    });
 
     if let Some(analysis) = &analysis {
         let remove = matches!(
@@ -350,12 +427,11 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
     }
 
     // Page size from the pixels that will be shown and the scan's resolution.
-    let (width_pt, height_pt) = page_size(image.width(), image.height(), page.dpi);
+    let (width_pt, height_pt) = page_size(image.width(), image.height(), shown_dpi);
     let mode = analysis
         .map(|a| a.mode)
         .unwrap_or_else(|| native_mode(&image));
-    let dpi = page
-        .dpi
+    let dpi = shown_dpi
         .map(|d| d.x)
         .unwrap_or(image.width() as f32 / (width_pt / 72.0));
     // A profile with a resolution cap (compact) re-encodes a JPEG scanned above it: passing a
@@ -363,7 +439,7 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
     let within_profile_resolution = options
         .profile
         .max_continuous_tone_dpi()
-        .is_none_or(|max| dpi <= max + 0.5);
+        .is_none_or(|max| source_dpi <= max + 0.5);
     let passthrough = match &page.content {
         PageContent::Jpeg { info, .. } => {
             let geometry_kept = analysis.is_none_or(|a| !a.deskewed && a.cropped.is_none())
@@ -379,8 +455,8 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
         }
         _ => false,
     };
-    let encoded = if let (true, PageContent::Jpeg { bytes, info }) = (passthrough, &page.content) {
-        EncodedImage::jpeg_passthrough(bytes.clone(), info)
+    let encoded = if let (true, PageContent::Jpeg { length, info }) = (passthrough, &page.content) {
+        EncodedImage::jpeg_passthrough(&page.source, *length, info)
     } else if mode == ColourMode::BlackWhite {
         EncodedImage::ccitt_g4(&image.to_luma8()).map_err(|e| encode_error("CCITT G4", e))?
     } else {

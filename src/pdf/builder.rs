@@ -6,44 +6,65 @@
 //! resources untouched; only objects reachable from the chosen pages are brought over, and
 //! attributes they inherited from their old page tree are written onto the page itself.
 
-use std::collections::{BTreeSet, VecDeque};
-use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
+use tempfile::NamedTempFile;
 
 use super::PdfError;
-use super::encode::{EncodedImage, ImageColour, ImageFilter};
-use super::metadata::{DocumentInfo, SRGB_ICC};
+use super::encode::{EncodedImage, ImageColour, ImageData, ImageFilter};
+use super::metadata::{DocumentInfo, SRGB_ICC, text_string};
+use super::writer::StreamingWriter;
 
-/// Builds one PDF document page by page.
+/// Builds one PDF document page by page, writing each page's objects to a temporary file
+/// next to the output as soon as the page is added; [`PdfBuilder::write`] closes the file and
+/// renames it into place. Memory holds only the page list, never the page images.
 pub struct PdfBuilder {
-    document: Document,
+    writer: StreamingWriter,
+    temp: NamedTempFile,
+    out: PathBuf,
     pages_id: ObjectId,
     kids: Vec<ObjectId>,
     digest: Sha256,
     copied_foreign_pages: bool,
-}
-
-impl Default for PdfBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// Bookmarks: title and index of the first page they point to.
+    bookmarks: Vec<(String, usize)>,
 }
 
 impl PdfBuilder {
-    /// An empty PDF 1.7 document.
-    pub fn new() -> Self {
-        let mut document = Document::with_version("1.7");
-        let pages_id = document.new_object_id();
-        PdfBuilder {
-            document,
+    /// Start a PDF 1.7 document that [`PdfBuilder::write`] will put at `out`. The temporary
+    /// file is made in `out`'s folder (so the final rename is atomic) and removed if the
+    /// builder is dropped unwritten.
+    pub fn create(out: &Path) -> Result<Self, PdfError> {
+        let write_error = |source: std::io::Error| PdfError::Write {
+            path: out.to_path_buf(),
+            source,
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".motcua-")
+            .suffix(".pdf.tmp")
+            .tempfile_in(folder_of(out))
+            .map_err(write_error)?;
+        let file = temp.as_file().try_clone().map_err(write_error)?;
+        let mut writer = StreamingWriter::new(file).map_err(write_error)?;
+        let pages_id = writer.reserve();
+        Ok(PdfBuilder {
+            writer,
+            temp,
+            out: out.to_path_buf(),
             pages_id,
             kids: Vec::new(),
             digest: Sha256::new(),
             copied_foreign_pages: false,
-        }
+            bookmarks: Vec::new(),
+        })
+    }
+
+    /// True when a write failed part-way: the document cannot be completed.
+    pub fn is_broken(&self) -> bool {
+        self.writer.is_broken()
     }
 
     /// Number of pages added so far.
@@ -51,9 +72,26 @@ impl PdfBuilder {
         self.kids.len()
     }
 
+    /// Start a bookmark (outline entry, ISO 32000-1, 12.3.3) titled `title` at the next page
+    /// added. A bookmark with no page after it is left out.
+    pub fn bookmark_next_page(&mut self, title: &str) {
+        self.bookmarks.push((title.to_string(), self.kids.len()));
+    }
+
+    fn write_error(&self, source: std::io::Error) -> PdfError {
+        PdfError::Write {
+            path: self.out.clone(),
+            source,
+        }
+    }
+
     /// Add a page showing `image` over a MediaBox of `width_pt` × `height_pt` points.
-    pub fn add_image_page(&mut self, image: EncodedImage, width_pt: f32, height_pt: f32) {
-        self.digest.update(&image.data);
+    pub fn add_image_page(
+        &mut self,
+        image: EncodedImage,
+        width_pt: f32,
+        height_pt: f32,
+    ) -> Result<(), PdfError> {
         let mut dict = Dictionary::new();
         dict.set("Type", Object::Name(b"XObject".to_vec()));
         dict.set("Subtype", Object::Name(b"Image".to_vec()));
@@ -86,14 +124,42 @@ impl PdfBuilder {
                 dict.set("DecodeParms", Object::Dictionary(parms));
             }
         }
-        let image_id = self
-            .document
-            .add_object(Stream::new(dict, image.data).with_compression(false));
+        let image_id = match &image.data {
+            ImageData::Bytes(bytes) => {
+                self.digest.update(bytes);
+                self.writer.add_stream(dict, bytes)
+            }
+            ImageData::File { path, length } => {
+                // The identifier is made from what names the file, not from its bytes, which
+                // never pass through this process.
+                self.digest
+                    .update(format!("{}:{length}", path.display()).as_bytes());
+                self.writer
+                    .add_stream_from_file(dict, path, *length)
+                    .map_err(|source| PdfError::Write {
+                        path: path.clone(),
+                        source,
+                    })?;
+                return self.finish_image_page(None, width_pt, height_pt);
+            }
+        }
+        .map_err(|e| self.write_error(e))?;
+        self.finish_image_page(Some(image_id), width_pt, height_pt)
+    }
+
+    fn finish_image_page(
+        &mut self,
+        image_id: Option<ObjectId>,
+        width_pt: f32,
+        height_pt: f32,
+    ) -> Result<(), PdfError> {
+        // The image is the last object written when it came from a file.
+        let image_id = image_id.unwrap_or((self.writer.object_count() as u32, 0));
         let content = format!("q {width_pt:.2} 0 0 {height_pt:.2} 0 0 cm /Im0 Do Q");
-        let mut content_stream = Stream::new(Dictionary::new(), content.into_bytes());
-        // Tiny streams are not worth a filter; compress() keeps them raw if it does not help.
-        let _ = content_stream.compress();
-        let content_id = self.document.add_object(content_stream);
+        let content_id = self
+            .writer
+            .add_stream(Dictionary::new(), content.as_bytes())
+            .map_err(|e| self.write_error(e))?;
         let mut xobjects = Dictionary::new();
         xobjects.set("Im0", image_id);
         let mut resources = Dictionary::new();
@@ -104,14 +170,19 @@ impl PdfBuilder {
         page.set("MediaBox", media_box(width_pt, height_pt));
         page.set("Resources", resources);
         page.set("Contents", content_id);
-        let page_id = self.document.add_object(page);
+        let page_id = self
+            .writer
+            .add(&Object::Dictionary(page))
+            .map_err(|e| self.write_error(e))?;
         self.kids.push(page_id);
+        Ok(())
     }
 
     /// Copy pages (1-based numbers) of another PDF, as they are. Returns how many were added.
+    /// Only the objects the pages reach are copied, renumbered into this file.
     pub fn add_pdf_pages(
         &mut self,
-        mut source: Document,
+        source: Document,
         numbers: &[u32],
         path: &Path,
     ) -> Result<usize, PdfError> {
@@ -119,7 +190,7 @@ impl PdfBuilder {
             path: path.to_path_buf(),
             reason,
         };
-        source.renumber_objects_with(self.document.max_id + 1);
+        let mut source = source;
         let pages = source.get_pages();
         let mut roots = Vec::new();
         for number in numbers {
@@ -131,50 +202,80 @@ impl PdfBuilder {
                 .map_err(|e| error(e.to_string()))?
                 .clone();
             inherit_attributes(&source, &mut page);
-            page.set("Parent", self.pages_id);
+            page.remove(b"Parent");
             source.objects.insert(id, Object::Dictionary(page));
             roots.push(id);
         }
         let reachable = reachable_objects(&source, &roots);
-        for id in reachable {
-            if let Some(object) = source.objects.remove(&id) {
-                self.document.objects.insert(id, object);
+        // New numbers in this file, in the source's order (deterministic).
+        let renumbered: BTreeMap<ObjectId, ObjectId> = reachable
+            .iter()
+            .filter(|id| source.objects.contains_key(id))
+            .map(|&id| (id, self.writer.reserve()))
+            .collect();
+        for (old, new) in &renumbered {
+            let Some(mut object) = source.objects.remove(old) else {
+                continue;
+            };
+            renumber_references(&mut object, &renumbered);
+            if roots.contains(old)
+                && let Object::Dictionary(page) = &mut object
+            {
+                page.set("Parent", self.pages_id);
             }
+            self.writer
+                .write(*new, &object)
+                .map_err(|e| self.write_error(e))?;
         }
-        self.document.max_id = self.document.max_id.max(source.max_id);
+        for root in &roots {
+            let new = renumbered
+                .get(root)
+                .ok_or_else(|| error(format!("page object {root:?} is missing")))?;
+            self.kids.push(*new);
+        }
         self.digest
             .update(format!("{}:{numbers:?}", path.display()).as_bytes());
-        self.kids.extend(&roots);
         self.copied_foreign_pages = true;
         Ok(roots.len())
     }
 
-    /// Add the page tree, catalog, metadata and identifier, and write the file atomically
-    /// (a temporary file in the output's folder, flushed and fsynced, then renamed).
+    /// Add the page tree, outline, catalog, metadata and identifier, and write the file
+    /// atomically (the temporary file is flushed and fsynced, then renamed over `out`).
     /// Returns the file size in bytes.
-    pub fn write(mut self, info: &DocumentInfo, out: &Path) -> Result<u64, PdfError> {
+    pub fn write(mut self, info: &DocumentInfo) -> Result<u64, PdfError> {
         let kids: Vec<Object> = self.kids.iter().map(|&id| Object::Reference(id)).collect();
         let mut pages = Dictionary::new();
         pages.set("Type", Object::Name(b"Pages".to_vec()));
         pages.set("Count", kids.len() as i64);
         pages.set("Kids", Object::Array(kids));
-        self.document
-            .objects
-            .insert(self.pages_id, Object::Dictionary(pages));
+        self.writer
+            .write(self.pages_id, &Object::Dictionary(pages))
+            .map_err(|e| self.write_error(e))?;
 
         let claim_pdf_a = info.pdf_a && !self.copied_foreign_pages;
-        let metadata_id = self.document.add_object(info.xmp_stream(claim_pdf_a));
+        let xmp = info.xmp_stream(claim_pdf_a);
+        let metadata_id = self
+            .writer
+            .add_stream(xmp.dict, &xmp.content)
+            .map_err(|e| self.write_error(e))?;
         let mut catalog = Dictionary::new();
         catalog.set("Type", Object::Name(b"Catalog".to_vec()));
         catalog.set("Pages", self.pages_id);
         catalog.set("Metadata", metadata_id);
+        if let Some(outlines_id) = self.write_outline()? {
+            catalog.set("Outlines", outlines_id);
+            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        }
         if info.pdf_a {
             // ISO 19005-2, 6.2.3: one output intent, GTS_PDFA1, with an embedded ICC profile.
             let mut icc_dict = Dictionary::new();
             icc_dict.set("N", 3);
             let mut icc_stream = Stream::new(icc_dict, SRGB_ICC.to_vec());
             let _ = icc_stream.compress();
-            let icc_id = self.document.add_object(icc_stream);
+            let icc_id = self
+                .writer
+                .add_stream(icc_stream.dict, &icc_stream.content)
+                .map_err(|e| self.write_error(e))?;
             let mut intent = Dictionary::new();
             intent.set("Type", Object::Name(b"OutputIntent".to_vec()));
             intent.set("S", Object::Name(b"GTS_PDFA1".to_vec()));
@@ -193,21 +294,139 @@ impl PdfBuilder {
                 Object::Array(vec![Object::Dictionary(intent)]),
             );
         }
-        let catalog_id = self.document.add_object(catalog);
-        let info_id = self.document.add_object(info.info_dictionary());
-        self.document.trailer.set("Root", catalog_id);
-        self.document.trailer.set("Info", info_id);
+        let catalog_id = self
+            .writer
+            .add(&Object::Dictionary(catalog))
+            .map_err(|e| self.write_error(e))?;
+        let info_id = self
+            .writer
+            .add(&Object::Dictionary(info.info_dictionary()))
+            .map_err(|e| self.write_error(e))?;
 
         // File identifier (ISO 32000-1, 14.4): both halves equal for a newly created file.
         self.digest.update(info.title.as_bytes());
         self.digest.update(info.created.to_rfc3339().as_bytes());
         let id = self.digest.finalize()[..16].to_vec();
         let id_string = Object::String(id, StringFormat::Hexadecimal);
-        self.document
-            .trailer
-            .set("ID", Object::Array(vec![id_string.clone(), id_string]));
+        let mut trailer = Dictionary::new();
+        trailer.set("Root", catalog_id);
+        trailer.set("Info", info_id);
+        trailer.set("ID", Object::Array(vec![id_string.clone(), id_string]));
+        let out = self.out;
+        let write_error = |source: std::io::Error| PdfError::Write {
+            path: out.clone(),
+            source,
+        };
+        let (file, size) = self.writer.finish(trailer).map_err(write_error)?;
+        file.sync_all().map_err(write_error)?;
+        drop(file);
+        persist(self.temp, &out)?;
+        Ok(size)
+    }
 
-        write_atomically(&mut self.document, out)
+    /// Write the outline (one entry per bookmark that has a page) and return its root.
+    fn write_outline(&mut self) -> Result<Option<ObjectId>, PdfError> {
+        // A bookmark whose document added no page (the next one starts at the same page) is
+        // left out.
+        let entries: Vec<(String, ObjectId)> = self
+            .bookmarks
+            .iter()
+            .enumerate()
+            .filter(|(i, (_, index))| {
+                self.bookmarks
+                    .get(i + 1)
+                    .is_none_or(|(_, next)| next > index)
+            })
+            .filter_map(|(_, (title, index))| {
+                self.kids.get(*index).map(|&page| (title.clone(), page))
+            })
+            .collect();
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        let root = self.writer.reserve();
+        let ids: Vec<ObjectId> = entries.iter().map(|_| self.writer.reserve()).collect();
+        for (i, (title, page)) in entries.iter().enumerate() {
+            let mut item = Dictionary::new();
+            item.set("Title", text_string(title));
+            item.set("Parent", root);
+            if i > 0 {
+                item.set("Prev", ids[i - 1]);
+            }
+            if let Some(&next) = ids.get(i + 1) {
+                item.set("Next", next);
+            }
+            // ISO 32000-1, 12.3.2.2: [page /Fit] shows the whole page.
+            item.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(*page),
+                    Object::Name(b"Fit".to_vec()),
+                ]),
+            );
+            self.writer
+                .write(ids[i], &Object::Dictionary(item))
+                .map_err(|e| self.write_error(e))?;
+        }
+        let mut outlines = Dictionary::new();
+        outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+        outlines.set("First", ids[0]);
+        outlines.set("Last", ids[ids.len() - 1]);
+        outlines.set("Count", ids.len() as i64);
+        self.writer
+            .write(root, &Object::Dictionary(outlines))
+            .map_err(|e| self.write_error(e))?;
+        Ok(Some(root))
+    }
+}
+
+fn folder_of(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Rename the finished temporary file over `out` and make the rename durable.
+fn persist(temp: NamedTempFile, out: &Path) -> Result<(), PdfError> {
+    let write_error = |source: std::io::Error| PdfError::Write {
+        path: out.to_path_buf(),
+        source,
+    };
+    // Temporary files are created private (0600); give the output the permissions of the
+    // file it replaces, or the usual 0644 for a new file, so other tools and users can read it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::metadata(out)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        temp.as_file()
+            .set_permissions(permissions)
+            .map_err(write_error)?;
+    }
+    temp.persist(out).map_err(|e| write_error(e.error))?;
+    crate::atomic::sync_dir(&folder_of(out)).map_err(write_error)
+}
+
+fn renumber_references(object: &mut Object, map: &BTreeMap<ObjectId, ObjectId>) {
+    match object {
+        Object::Reference(id) => {
+            // A reference to an object that does not exist is the null object (7.3.10).
+            match map.get(id) {
+                Some(new) => *id = *new,
+                None => *object = Object::Null,
+            }
+        }
+        Object::Array(items) => items.iter_mut().for_each(|o| renumber_references(o, map)),
+        Object::Dictionary(dict) => dict
+            .iter_mut()
+            .for_each(|(_, v)| renumber_references(v, map)),
+        Object::Stream(stream) => stream
+            .dict
+            .iter_mut()
+            .for_each(|(_, v)| renumber_references(v, map)),
+        _ => {}
     }
 }
 
@@ -276,46 +495,4 @@ fn collect_dict(dict: &Dictionary, queue: &mut VecDeque<ObjectId>) {
             collect_references(value, queue);
         }
     }
-}
-
-fn write_atomically(document: &mut Document, out: &Path) -> Result<u64, PdfError> {
-    let write_error = |source: std::io::Error| PdfError::Write {
-        path: out.to_path_buf(),
-        source,
-    };
-    let folder = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let temp = tempfile::NamedTempFile::new_in(&folder).map_err(write_error)?;
-    {
-        let mut writer = BufWriter::new(temp.as_file());
-        document
-            .save_to(&mut writer)
-            .map_err(|e| PdfError::Serialise {
-                path: out.to_path_buf(),
-                reason: e.to_string(),
-            })?;
-        writer.flush().map_err(write_error)?;
-    }
-    // Temporary files are created private (0600); give the output the permissions of the
-    // file it replaces, or the usual 0644 for a new file, so other tools and users can read it.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let permissions = std::fs::metadata(out)
-            .map(|m| m.permissions())
-            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
-        temp.as_file()
-            .set_permissions(permissions)
-            .map_err(write_error)?;
-    }
-    temp.as_file().sync_all().map_err(write_error)?;
-    let size = temp.as_file().metadata().map_err(write_error)?.len();
-    temp.persist(out).map_err(|e| write_error(e.error))?;
-    // Make the rename itself durable.
-    if let Ok(dir) = std::fs::File::open(&folder) {
-        let _ = dir.sync_all();
-    }
-    Ok(size)
 }

@@ -89,12 +89,41 @@ pub struct EncodedImage {
     /// How `data` is encoded.
     pub filter: ImageFilter,
     /// The encoded stream content.
-    pub data: Vec<u8>,
+    pub data: ImageData,
+}
+
+/// Where an image stream's bytes are.
+#[derive(Debug, Clone)]
+pub enum ImageData {
+    /// Encoded here, in memory.
+    Bytes(Vec<u8>),
+    /// A whole file used as it is (a passed-through JPEG), copied into the PDF file to file.
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Its size when it was imported; the copy fails if it changed.
+        length: u64,
+    },
+}
+
+impl ImageData {
+    /// Size of the stream in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            ImageData::Bytes(bytes) => bytes.len(),
+            ImageData::File { length, .. } => *length as usize,
+        }
+    }
+
+    /// True for an empty stream.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl EncodedImage {
-    /// Embed a JPEG file unchanged (DCTDecode passthrough).
-    pub fn jpeg_passthrough(bytes: Vec<u8>, info: &JpegInfo) -> Self {
+    /// Embed a JPEG file unchanged (DCTDecode passthrough) from the file at `path`.
+    pub fn jpeg_passthrough(path: &std::path::Path, length: u64, info: &JpegInfo) -> Self {
         let colour = match info.components {
             1 => ImageColour::Grey,
             4 => ImageColour::Cmyk,
@@ -106,7 +135,10 @@ impl EncodedImage {
             colour,
             bits_per_component: 8,
             filter: ImageFilter::DctPassthrough,
-            data: bytes,
+            data: ImageData::File {
+                path: path.to_path_buf(),
+                length,
+            },
         }
     }
 
@@ -143,7 +175,7 @@ impl EncodedImage {
             colour,
             bits_per_component: 8,
             filter: ImageFilter::Dct,
-            data,
+            data: ImageData::Bytes(data),
         })
     }
 
@@ -160,7 +192,7 @@ impl EncodedImage {
             colour,
             bits_per_component: 8,
             filter: ImageFilter::Flate,
-            data,
+            data: ImageData::Bytes(data),
         })
     }
 
@@ -189,7 +221,7 @@ impl EncodedImage {
             colour: ImageColour::Grey,
             bits_per_component: 1,
             filter: ImageFilter::CcittG4,
-            data,
+            data: ImageData::Bytes(data),
         })
     }
 }
@@ -222,6 +254,14 @@ pub fn limit_resolution(image: DynamicImage, dpi: f32, max_dpi: f32) -> DynamicI
     if dpi <= max_dpi * 1.05 {
         return image;
     }
+    // Whole factors (300 → 150 dpi) by box averaging, which is exact and several times faster
+    // than a resampling filter; only a remaining fraction is resampled.
+    let factor = (dpi / max_dpi + 0.05).floor().max(1.0) as u32;
+    let image = crate::capture::cleanup::box_downscale(image, factor);
+    let dpi = dpi / factor as f32;
+    if dpi <= max_dpi * 1.05 {
+        return image;
+    }
     let scale = max_dpi / dpi;
     let width = ((image.width() as f32 * scale).round() as u32).max(1);
     let height = ((image.height() as f32 * scale).round() as u32).max(1);
@@ -244,7 +284,10 @@ mod tests {
         });
         let encoded = EncodedImage::ccitt_g4(&page).unwrap();
         let mut decoded = Vec::new();
-        fax::decoder::decode_g4(encoded.data.iter().copied(), 203, Some(97), |transitions| {
+        let ImageData::Bytes(data) = &encoded.data else {
+            panic!("G4 is encoded in memory")
+        };
+        fax::decoder::decode_g4(data.iter().copied(), 203, Some(97), |transitions| {
             decoded.extend(fax::decoder::pels(transitions, 203).map(|c| match c {
                 fax::Color::Black => INK,
                 fax::Color::White => PAPER,

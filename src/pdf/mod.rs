@@ -12,15 +12,19 @@ mod builder;
 mod encode;
 pub mod font;
 mod metadata;
+mod pdfa_check;
+mod writer;
 
 use std::path::PathBuf;
 
 pub use assemble::{
-    AssembleOptions, AssembleReport, BlankPolicy, InputReport, PageReport, assemble,
+    AssembleOptions, AssembleReport, BlankPolicy, CombinedDocument, InputReport, PageReport,
+    assemble, assemble_combined,
 };
 pub use builder::PdfBuilder;
-pub use encode::{EncodedImage, ImageColour, ImageFilter, Profile};
+pub use encode::{EncodedImage, ImageColour, ImageData, ImageFilter, Profile};
 pub use metadata::DocumentInfo;
+pub use pdfa_check::check_pdf_a;
 
 /// Errors while building or writing a PDF. Problems with single inputs are not errors: they
 /// are reported per input in [`AssembleReport`] and the batch continues.

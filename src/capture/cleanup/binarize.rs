@@ -47,6 +47,14 @@ pub fn sauvola(grey: &GrayImage, params: SauvolaParams) -> GrayImage {
     let mut out = vec![PAPER; w * h];
     let mut col_sum = vec![0u64; w];
     let mut col_sq = vec![0u64; w];
+    let one_minus_k = 1.0 - params.k;
+    let k_over_range = params.k / params.range;
+    // The shortcuts below need k ≥ 0 and R at least the largest possible deviation (127.5).
+    let shortcuts_hold = params.k >= 0.0 && params.range >= 127.5;
+    // 1 / (columns in the window) for each x: the window is clipped at the left and right.
+    let inv_columns: Vec<f32> = (0..w)
+        .map(|x| 1.0 / ((x + radius).min(w - 1) - x.saturating_sub(radius) + 1) as f32)
+        .collect();
     // Prime the column sums with rows 0..=radius (the window of row 0, clamped at the top).
     for row in src.chunks_exact(w).take(radius + 1) {
         add_row(&mut col_sum, &mut col_sq, row, true);
@@ -62,15 +70,30 @@ pub fn sauvola(grey: &GrayImage, params: SauvolaParams) -> GrayImage {
             sq += col_sq[x];
         }
         let line = &src[y * w..(y + 1) * w];
+        let out_line = &mut out[y * w..(y + 1) * w];
+        let inv_rows = 1.0 / rows as f32;
         for x in 0..w {
-            let x0 = x.saturating_sub(radius);
-            let x1 = (x + radius).min(w - 1);
-            let n = (rows * (x1 - x0 + 1) as u64) as f32;
-            let mean = sum as f32 / n;
-            let variance = (sq as f32 / n - mean * mean).max(0.0);
-            let threshold = mean * (1.0 + params.k * (variance.sqrt() / params.range - 1.0));
-            if f32::from(line[x]) <= threshold {
-                out[y * w + x] = INK;
+            let inv_n = inv_rows * inv_columns[x];
+            let mean = sum as f32 * inv_n;
+            let v = f32::from(line[x]);
+            // T = m (1 + k (s/R − 1)) = m (1 − k) + (m k / R) s, and s ≥ 0; so v ≤ T holds when
+            // v ≤ m (1 − k), fails when v > m (s ≤ R for 8-bit samples), and in between
+            // compares squares, which avoids the square root for nearly every pixel.
+            let below = v - mean * one_minus_k;
+            let ink = if !shortcuts_hold {
+                let variance = (sq as f32 * inv_n - mean * mean).max(0.0);
+                v <= mean * (1.0 + params.k * (variance.sqrt() / params.range - 1.0))
+            } else if below <= 0.0 {
+                true
+            } else if v > mean {
+                false
+            } else {
+                let variance = (sq as f32 * inv_n - mean * mean).max(0.0);
+                let slope = mean * k_over_range;
+                below * below <= slope * slope * variance
+            };
+            if ink {
+                out_line[x] = INK;
             }
             // Slide the horizontal window one column to the right.
             if x + radius + 1 < w {
@@ -114,6 +137,49 @@ fn add_row(col_sum: &mut [u64], col_sq: &mut [u64], row: &[u8], add: bool) {
             *sq -= v * v;
         }
     }
+}
+
+/// Smooth a grey page with the separable binomial kernel [1 4 6 4 1]/16 in each direction
+/// (a close, integer-only stand-in for a Gaussian of σ = 1), edges clamped. Used before
+/// binarizing high-resolution scans so noise does not make stroke edges ragged.
+pub fn smooth(grey: &GrayImage) -> GrayImage {
+    let (width, height) = grey.dimensions();
+    let (w, h) = (width as usize, height as usize);
+    if w < 3 || h < 3 {
+        return grey.clone();
+    }
+    let src = grey.as_raw();
+    let clamp = |i: isize, n: usize| i.clamp(0, n as isize - 1) as usize;
+    // Horizontal pass into 16-bit sums (×16).
+    let mut horizontal = vec![0u16; w * h];
+    for (row, out) in src.chunks_exact(w).zip(horizontal.chunks_exact_mut(w)) {
+        for x in 0..w {
+            let at = |d: isize| u16::from(row[clamp(x as isize + d, w)]);
+            out[x] = if x >= 2 && x + 2 < w {
+                u16::from(row[x - 2])
+                    + 4 * u16::from(row[x - 1])
+                    + 6 * u16::from(row[x])
+                    + 4 * u16::from(row[x + 1])
+                    + u16::from(row[x + 2])
+            } else {
+                at(-2) + 4 * at(-1) + 6 * at(0) + 4 * at(1) + at(2)
+            };
+        }
+    }
+    // Vertical pass, whole rows at a time, rounding the ×256 sum back to 8 bits.
+    let mut out = vec![0u8; w * h];
+    for y in 0..h {
+        let rows = [-2isize, -1, 0, 1, 2].map(|d| &horizontal[clamp(y as isize + d, h) * w..][..w]);
+        for (x, o) in out[y * w..(y + 1) * w].iter_mut().enumerate() {
+            let sum = u32::from(rows[0][x])
+                + 4 * u32::from(rows[1][x])
+                + 6 * u32::from(rows[2][x])
+                + 4 * u32::from(rows[3][x])
+                + u32::from(rows[4][x]);
+            *o = ((sum + 128) >> 8) as u8;
+        }
+    }
+    GrayImage::from_raw(width, height, out).unwrap_or_else(|| grey.clone())
 }
 
 /// Remove connected ink specks (8-connectivity) of at most `max_area` pixels: scanner dust

@@ -45,21 +45,41 @@ const MIDTONE_SHARE: f32 = 0.01;
 const BLANK_INK_SHARE: f32 = 0.00002;
 const NEAR_BLANK_INK_SHARE: f32 = 0.004;
 
-/// Decide colour / grey / black-and-white from a downscaled page and its binarization.
-pub fn detect_mode(image: &DynamicImage, grey: &GrayImage, bilevel: &GrayImage) -> ColourMode {
-    if let DynamicImage::ImageRgb8(_) | DynamicImage::ImageRgba8(_) = image {
-        let rgb = image.to_rgb8();
-        let chromatic = rgb
-            .pixels()
-            .filter(|p| {
-                let [r, g, b] = p.0;
-                r.max(g).max(b) - r.min(g).min(b) >= CHROMA_MIN
-            })
-            .count();
-        let pixels = (rgb.width() as usize * rgb.height() as usize).max(1);
-        if chromatic as f32 / pixels as f32 > COLOUR_SHARE {
-            return ColourMode::Colour;
+/// Share of clearly chromatic pixels in a page, sampling every `step`-th pixel of every
+/// `step`-th row (the measurement grid of the downscaled working copy). Grey images have none.
+pub fn chromatic_share(image: &DynamicImage, step: u32) -> f32 {
+    let step = step.max(1) as usize;
+    let count = |raw: &[u8], width: usize, channels: usize| {
+        let (mut chromatic, mut total) = (0usize, 0usize);
+        for row in raw.chunks_exact(width * channels).step_by(step) {
+            for p in row.chunks_exact(channels).step_by(step) {
+                let (r, g, b) = (p[0], p[1], p[2]);
+                total += 1;
+                if r.max(g).max(b) - r.min(g).min(b) >= CHROMA_MIN {
+                    chromatic += 1;
+                }
+            }
         }
+        chromatic as f32 / total.max(1) as f32
+    };
+    match image {
+        DynamicImage::ImageRgb8(rgb) => count(rgb.as_raw(), rgb.width() as usize, 3),
+        DynamicImage::ImageRgba8(rgba) => count(rgba.as_raw(), rgba.width() as usize, 4),
+        DynamicImage::ImageLuma8(_)
+        | DynamicImage::ImageLumaA8(_)
+        | DynamicImage::ImageLuma16(_) => 0.0,
+        other => {
+            let rgb = other.to_rgb8();
+            count(rgb.as_raw(), rgb.width() as usize, 3)
+        }
+    }
+}
+
+/// Decide colour / grey / black-and-white from the page's chromatic share (see
+/// [`chromatic_share`]), its downscaled grey copy and that copy's binarization.
+pub fn detect_mode(chromatic_share: f32, grey: &GrayImage, bilevel: &GrayImage) -> ColourMode {
+    if chromatic_share > COLOUR_SHARE {
+        return ColourMode::Colour;
     }
     let (paper, ink) = paper_and_ink_levels(grey);
     if paper.saturating_sub(ink) < 60 {
@@ -131,24 +151,51 @@ pub fn paper_and_ink_levels(grey: &GrayImage) -> (u8, u8) {
     (percentile(0.90), percentile(0.005))
 }
 
-/// Mask of pixels within `radius` (Chebyshev distance) of an ink pixel.
+/// Mask of pixels within `radius` (Chebyshev distance) of an ink pixel: running counts of
+/// ink along each row, then along each column, so the cost does not grow with the radius.
 fn dilate(bilevel: &GrayImage, radius: u32) -> Vec<bool> {
     let (w, h) = bilevel.dimensions();
     let (w, h, r) = (w as usize, h as usize, radius as usize);
     let src = bilevel.as_raw();
+    // Horizontal: ink count in [x − r, x + r].
     let mut horizontal = vec![false; w * h];
-    for y in 0..h {
-        let row = &src[y * w..(y + 1) * w];
+    for (row, out) in src.chunks_exact(w).zip(horizontal.chunks_exact_mut(w)) {
+        let mut count = row[..r.min(w)].iter().filter(|&&v| v == INK).count();
         for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(r), (x + r).min(w - 1));
-            horizontal[y * w + x] = row[x0..=x1].contains(&INK);
+            if x + r < w && row[x + r] == INK {
+                count += 1;
+            }
+            if x > r && row[x - r - 1] == INK {
+                count -= 1;
+            }
+            out[x] = count > 0;
+        }
+    }
+    // Vertical: rows of counts slid down the page.
+    let mut counts = vec![0u32; w];
+    for line in horizontal.chunks_exact(w).take(r.min(h)) {
+        for (c, &v) in counts.iter_mut().zip(line) {
+            *c += u32::from(v);
         }
     }
     let mut out = vec![false; w * h];
     for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(r), (y + r).min(h - 1));
-        for x in 0..w {
-            out[y * w + x] = (y0..=y1).any(|yy| horizontal[yy * w + x]);
+        if y + r < h {
+            for (c, &v) in counts
+                .iter_mut()
+                .zip(&horizontal[(y + r) * w..(y + r + 1) * w])
+            {
+                *c += u32::from(v);
+            }
+        }
+        if y > r {
+            let gone = &horizontal[(y - r - 1) * w..(y - r) * w];
+            for (c, &v) in counts.iter_mut().zip(gone) {
+                *c -= u32::from(v);
+            }
+        }
+        for (o, &c) in out[y * w..(y + 1) * w].iter_mut().zip(&counts) {
+            *o = c > 0;
         }
     }
     out

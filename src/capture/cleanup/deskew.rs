@@ -37,10 +37,10 @@ pub fn detect_skew(bilevel: &GrayImage) -> Option<f32> {
     }
     let diagonal = ((w * w + h * h) as f32).sqrt();
     let mut bins = vec![0u32; 2 * diagonal as usize + 2];
-    let mut score = |degrees: f32| -> f64 {
+    let mut profile_score = |points: &[(f32, f32)], degrees: f32| -> f64 {
         let (sin, cos) = degrees.to_radians().sin_cos();
         bins.iter_mut().for_each(|b| *b = 0);
-        for &(x, y) in &points {
+        for &(x, y) in points {
             let r = y * cos + x * sin + diagonal;
             if let Some(bin) = bins.get_mut(r as usize) {
                 *bin += 1;
@@ -48,7 +48,16 @@ pub fn detect_skew(bilevel: &GrayImage) -> Option<f32> {
         }
         bins.iter().map(|&c| f64::from(c) * f64::from(c)).sum()
     };
-    let coarse = best_angle(&mut score, -MAX_SKEW_DEGREES, MAX_SKEW_DEGREES, 0.5);
+    // Coarse to fine: the 61-angle coarse pass only has to land within ±0.5° of the peak,
+    // which every fourth ink pixel shows as well as all of them; the fine pass uses all.
+    let sample: Vec<(f32, f32)> = points.iter().step_by(4).copied().collect();
+    let coarse = best_angle(
+        &mut |degrees| profile_score(&sample, degrees),
+        -MAX_SKEW_DEGREES,
+        MAX_SKEW_DEGREES,
+        0.5,
+    );
+    let mut score = |degrees: f32| profile_score(&points, degrees);
     let fine_step = 0.05;
     let best = best_angle(&mut score, coarse - 0.5, coarse + 0.5, fine_step);
     // Parabolic interpolation between the neighbouring fine steps.
@@ -101,47 +110,119 @@ where
     P: Pixel<Subpixel = u8>,
 {
     let (w, h) = src.dimensions();
-    let channels = usize::from(P::CHANNEL_COUNT);
-    let (cx, cy) = ((w as f32 - 1.0) / 2.0, (h as f32 - 1.0) / 2.0);
-    // The output turns the content by `degrees` counter-clockwise, so each output pixel
-    // samples the source at the point turned the opposite way (clockwise) about the centre.
-    let (sin, cos) = (-degrees).to_radians().sin_cos();
-    let data = src.as_raw();
-    let stride = w as usize * channels;
     let mut out = ImageBuffer::from_pixel(w, h, fill);
-    let out_data: &mut [u8] = out.as_mut();
-    for y in 0..h {
-        let dy = y as f32 - cy;
-        for x in 0..w {
-            let dx = x as f32 - cx;
-            // Clockwise on screen (y down): (dx, dy) -> (dx cos - dy sin, dx sin + dy cos) with
-            // (sin, cos) of the negated angle.
-            let sx = dx * cos + dy * sin + cx;
-            let sy = -dx * sin + dy * cos + cy;
-            if sx < 0.0 || sy < 0.0 || sx > (w - 1) as f32 || sy > (h - 1) as f32 {
-                continue;
-            }
-            let (x0, y0) = (sx as usize, sy as usize);
-            let (x1, y1) = ((x0 + 1).min(w as usize - 1), (y0 + 1).min(h as usize - 1));
-            let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
-            let o = (y as usize * w as usize + x as usize) * channels;
-            for c in 0..channels {
-                let p00 = f32::from(data[y0 * stride + x0 * channels + c]);
-                let p10 = f32::from(data[y0 * stride + x1 * channels + c]);
-                let p01 = f32::from(data[y1 * stride + x0 * channels + c]);
-                let p11 = f32::from(data[y1 * stride + x1 * channels + c]);
-                let top = p00 + (p10 - p00) * fx;
-                let bottom = p01 + (p11 - p01) * fx;
-                out_data[o + c] = (top + (bottom - top) * fy + 0.5) as u8;
-            }
-        }
+    match P::CHANNEL_COUNT {
+        1 => rotate_raw::<1>(src.as_raw(), out.as_mut(), w, h, degrees),
+        3 => rotate_raw::<3>(src.as_raw(), out.as_mut(), w, h, degrees),
+        4 => rotate_raw::<4>(src.as_raw(), out.as_mut(), w, h, degrees),
+        _ => rotate_raw::<2>(src.as_raw(), out.as_mut(), w, h, degrees),
     }
     out
+}
+
+/// Fixed-point bits of source coordinates: positions step by exact integers along a row, so
+/// the result does not depend on floating-point accumulation order.
+const FRACTION_BITS: u32 = 16;
+
+/// The run `[from, to)` of `x` in `0..n` for which `start + x · step` lies in `[0, max]`
+/// (exact integer arithmetic).
+fn inside(start: i64, step: i64, max: i64, n: usize) -> (usize, usize) {
+    let ceil_div = |a: i64, b: i64| -((-a).div_euclid(b));
+    let (low, high) = match step.cmp(&0) {
+        std::cmp::Ordering::Equal => {
+            if (0..=max).contains(&start) {
+                (0, n as i64)
+            } else {
+                (0, 0)
+            }
+        }
+        std::cmp::Ordering::Greater => (ceil_div(-start, step), (max - start).div_euclid(step) + 1),
+        std::cmp::Ordering::Less => (ceil_div(start - max, -step), start.div_euclid(-step) + 1),
+    };
+    let clamp = |v: i64| v.clamp(0, n as i64) as usize;
+    (clamp(low), clamp(high))
+}
+
+/// Bilinear rotation of interleaved 8-bit samples with `C` channels into `out` (pre-filled
+/// with the fill colour). Source coordinates advance by a constant fixed-point step along
+/// each output row; the 8-bit interpolation weights keep the arithmetic in integers.
+fn rotate_raw<const C: usize>(data: &[u8], out: &mut [u8], w: u32, h: u32, degrees: f32) {
+    let (cx, cy) = ((f64::from(w) - 1.0) / 2.0, (f64::from(h) - 1.0) / 2.0);
+    // The output turns the content by `degrees` counter-clockwise, so each output pixel
+    // samples the source at the point turned the opposite way (clockwise) about the centre:
+    // (dx, dy) -> (dx cos + dy sin, -dx sin + dy cos) with (sin, cos) of the negated angle.
+    let (sin, cos) = f64::from(-degrees).to_radians().sin_cos();
+    let one = f64::from(1u32 << FRACTION_BITS);
+    let step_x = (cos * one).round() as i64;
+    let step_y = (-sin * one).round() as i64;
+    let (w, h) = (w as usize, h as usize);
+    let stride = w * C;
+    let max_x = ((w - 1) as i64) << FRACTION_BITS;
+    let max_y = ((h - 1) as i64) << FRACTION_BITS;
+    for (y, out_row) in out.chunks_exact_mut(stride).enumerate() {
+        let dy = y as f64 - cy;
+        let start_x = ((-cx * cos + dy * sin + cx) * one).round() as i64;
+        let start_y = ((cx * sin + dy * cos + cy) * one).round() as i64;
+        // The output pixels whose source point lies inside the image form one run per row;
+        // outside it the fill colour stays.
+        let (a, b) = inside(start_x, step_x, max_x, w);
+        let (c, d) = inside(start_y, step_y, max_y, w);
+        let (from, to) = (a.max(c), b.min(d));
+        if from >= to {
+            continue;
+        }
+        let mut sx = start_x + from as i64 * step_x;
+        let mut sy = start_y + from as i64 * step_y;
+        for out_pixel in out_row[from * C..to * C].chunks_exact_mut(C) {
+            let (x0, y0) = (
+                (sx >> FRACTION_BITS) as usize,
+                (sy >> FRACTION_BITS) as usize,
+            );
+            let fx = ((sx >> (FRACTION_BITS - 8)) & 0xFF) as u32;
+            let fy = ((sy >> (FRACTION_BITS - 8)) & 0xFF) as u32;
+            let x1 = (x0 + 1).min(w - 1);
+            let y1 = (y0 + 1).min(h - 1);
+            let (r0, r1) = (y0 * stride, y1 * stride);
+            for c in 0..C {
+                let p00 = u32::from(data[r0 + x0 * C + c]);
+                let p10 = u32::from(data[r0 + x1 * C + c]);
+                let p01 = u32::from(data[r1 + x0 * C + c]);
+                let p11 = u32::from(data[r1 + x1 * C + c]);
+                let top = p00 * (256 - fx) + p10 * fx;
+                let bottom = p01 * (256 - fx) + p11 * fx;
+                out_pixel[c] = ((top * (256 - fy) + bottom * fy + 32768) >> 16) as u8;
+            }
+            sx += step_x;
+            sy += step_y;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inside_runs_match_a_pixel_by_pixel_check() {
+        for (start, step, max) in [
+            (-70_000i64, 65_000i64, 655_360i64),
+            (700_000, -1_200, 655_360),
+            (5, 0, 100),
+            (-5, 0, 100),
+            (0, 65_536, 0),
+            (655_360, -65_536, 655_360),
+        ] {
+            let expected: Vec<usize> = (0..40usize)
+                .filter(|&x| (0..=max).contains(&(start + x as i64 * step)))
+                .collect();
+            let (from, to) = inside(start, step, max, 40);
+            assert_eq!(
+                (from..to).collect::<Vec<_>>(),
+                expected,
+                "{start} {step} {max}"
+            );
+        }
+    }
 
     #[test]
     fn rotation_direction_matches_the_convention() {

@@ -11,6 +11,8 @@ pub mod border;
 pub mod classify;
 pub mod deskew;
 
+use std::borrow::Cow;
+
 use image::{DynamicImage, GrayImage, imageops};
 
 pub use border::Rect;
@@ -64,6 +66,10 @@ pub struct CleanupOptions {
     pub mode: ModeChoice,
     /// Remove specks when binarizing.
     pub despeckle: bool,
+    /// Store colour and grey pages box-downscaled by this integer factor (1 keeps full
+    /// resolution). The assembler sets it from the profile's resolution cap, so a 300-dpi
+    /// page bound for 150 dpi is reduced before it is rotated: a quarter of the work.
+    pub shrink_continuous_tone: u32,
 }
 
 impl Default for CleanupOptions {
@@ -76,6 +82,7 @@ impl Default for CleanupOptions {
             detect_blank: true,
             mode: ModeChoice::Auto,
             despeckle: true,
+            shrink_continuous_tone: 1,
         }
     }
 }
@@ -106,53 +113,55 @@ pub struct CleanedPage {
     pub analysis: PageAnalysis,
     /// True when any pixel was changed (crop, rotation, binarization, colour reduction).
     pub pixels_edited: bool,
+    /// Original pixels per stored pixel along each axis (the resolution divisor applied by
+    /// [`CleanupOptions::shrink_continuous_tone`]); 1 when stored at full resolution.
+    pub downscaled_by: u32,
 }
 
 /// Run the cleanup pipeline on one page.
+///
+/// The page is converted to grey once; measurements use a copy box-downscaled to about
+/// 150 dpi; only the final edits (crop, rotation, binarization) touch full-resolution pixels,
+/// and a black-and-white page is rotated and binarized in grey without ever rotating colour.
 pub fn clean_page(original: &DynamicImage, options: &CleanupOptions) -> CleanedPage {
     let mut image = match options.quarter_turns % 4 {
-        1 => original.rotate90(),
-        2 => original.rotate180(),
-        3 => original.rotate270(),
-        _ => original.clone(),
+        1 => Cow::Owned(original.rotate90()),
+        2 => Cow::Owned(original.rotate180()),
+        3 => Cow::Owned(original.rotate270()),
+        _ => Cow::Borrowed(original),
     };
     let mut edited = !options.quarter_turns.is_multiple_of(4);
     let factor = ((image.width() + 650) / 1300).max(1);
+    let mut grey_full = luma(&image);
+    let mut work_grey = downscale(&grey_full, factor);
 
     // 1. Dark border.
     let mut cropped = None;
-    if options.crop_border {
-        let work = downscale(&image.to_luma8(), factor);
-        if let Some(r) = border::detect_border(&work) {
-            let full = Rect {
-                x: r.x * factor,
-                y: r.y * factor,
-                width: r.width * factor,
-                height: r.height * factor,
-            };
-            image = image.crop_imm(full.x, full.y, full.width, full.height);
-            cropped = Some(full);
-            edited = true;
-        }
+    if options.crop_border
+        && let Some(r) = border::detect_border(&work_grey)
+    {
+        let full = Rect {
+            x: r.x * factor,
+            y: r.y * factor,
+            width: r.width * factor,
+            height: r.height * factor,
+        };
+        image = Cow::Owned(image.crop_imm(full.x, full.y, full.width, full.height));
+        grey_full =
+            imageops::crop_imm(&grey_full, full.x, full.y, full.width, full.height).to_image();
+        work_grey = downscale(&grey_full, factor);
+        cropped = Some(full);
+        edited = true;
     }
 
     // 2. Measurements on the working copy.
-    let grey_full = image.to_luma8();
-    let work_grey = downscale(&grey_full, factor);
     let work_bilevel = binarized(&work_grey, options.despeckle, 2);
     let mode = match options.mode {
-        ModeChoice::Auto => {
-            let work_colour = if factor > 1 {
-                image.resize_exact(
-                    work_grey.width(),
-                    work_grey.height(),
-                    imageops::FilterType::Triangle,
-                )
-            } else {
-                image.clone()
-            };
-            classify::detect_mode(&work_colour, &work_grey, &work_bilevel)
-        }
+        ModeChoice::Auto => classify::detect_mode(
+            classify::chromatic_share(&image, factor),
+            &work_grey,
+            &work_bilevel,
+        ),
         ModeChoice::Colour => ColourMode::Colour,
         ModeChoice::Grey => ColourMode::Grey,
         ModeChoice::BlackWhite => ColourMode::BlackWhite,
@@ -169,49 +178,68 @@ pub fn clean_page(original: &DynamicImage, options: &CleanupOptions) -> CleanedP
         None
     };
 
-    // 3. Deskew at full resolution, filling corners with the paper colour.
-    let mut deskewed = false;
-    if let Some(angle) = skew_degrees
-        && angle.abs() >= options.min_skew_degrees
-        && angle.abs() < deskew::MAX_SKEW_DEGREES - 0.1
-    {
-        let (paper, _) = classify::paper_and_ink_levels(&grey_full);
-        image = deskew::rotate(&image, -angle, paper_colour(&image, paper));
-        deskewed = true;
-        edited = true;
-    }
+    // 3. Deskew at full resolution, filling corners with the paper colour, rotating only
+    //    the samples that will be stored.
+    let rotation = skew_degrees.filter(|angle| {
+        angle.abs() >= options.min_skew_degrees && angle.abs() < deskew::MAX_SKEW_DEGREES - 0.1
+    });
+    let paper = rotation.map(|_| classify::paper_and_ink_levels(&work_grey).0);
+    let turn = |image: DynamicImage, fill: [u8; 3]| match rotation {
+        Some(angle) => deskew::rotate(&image, -angle, fill),
+        None => image,
+    };
 
     // 4. Store in the chosen mode.
-    let is_grey_source = matches!(image, DynamicImage::ImageLuma8(_));
-    image = match mode {
-        ColourMode::Colour => DynamicImage::ImageRgb8(image.to_rgb8()),
+    let is_grey_source = matches!(*image, DynamicImage::ImageLuma8(_));
+    let shrink = match mode {
+        ColourMode::BlackWhite => 1,
+        _ => options.shrink_continuous_tone.max(1),
+    };
+    let stored = match mode {
+        ColourMode::Colour => {
+            let fill = paper.map_or([255; 3], |p| paper_colour(&image, p));
+            let rgb = match image {
+                Cow::Owned(DynamicImage::ImageRgb8(rgb)) => rgb,
+                other => other.to_rgb8(),
+            };
+            turn(box_downscale(DynamicImage::ImageRgb8(rgb), shrink), fill)
+        }
         ColourMode::Grey => {
             edited |= !is_grey_source;
-            DynamicImage::ImageLuma8(image.to_luma8())
+            let p = paper.unwrap_or(255);
+            turn(
+                box_downscale(DynamicImage::ImageLuma8(grey_full), shrink),
+                [p; 3],
+            )
         }
         ColourMode::BlackWhite => {
             edited = true;
             let speck = (factor * factor * 2) as usize;
-            let mut grey = image.to_luma8();
+            let p = paper.unwrap_or(255);
+            let mut grey = match turn(DynamicImage::ImageLuma8(grey_full), [p; 3]) {
+                DynamicImage::ImageLuma8(grey) => grey,
+                other => other.to_luma8(),
+            };
             if factor > 1 {
                 // At high resolution, scanner noise makes stroke edges ragged, which costs
-                // Group 4 bits without adding legibility; a light Gaussian smooths it first.
-                grey = image::imageops::blur(&grey, 1.2);
+                // Group 4 bits without adding legibility; a light smoothing evens it first.
+                grey = binarize::smooth(&grey);
             }
             DynamicImage::ImageLuma8(binarized(&grey, options.despeckle, speck))
         }
     };
     CleanedPage {
-        image,
+        image: stored,
         analysis: PageAnalysis {
             mode,
             skew_degrees,
-            deskewed,
+            deskewed: rotation.is_some(),
             blank,
             ink_share,
             cropped,
         },
-        pixels_edited: edited,
+        pixels_edited: edited || rotation.is_some() || shrink > 1,
+        downscaled_by: shrink,
     }
 }
 
@@ -228,22 +256,98 @@ pub fn downscale(grey: &GrayImage, factor: u32) -> GrayImage {
     if factor <= 1 {
         return grey.clone();
     }
-    let (w, h) = (grey.width() / factor, grey.height() / factor);
-    let area = factor * factor;
-    GrayImage::from_fn(w.max(1), h.max(1), |x, y| {
-        let mut sum = 0u32;
-        for dy in 0..factor {
-            for dx in 0..factor {
-                sum += u32::from(grey.get_pixel(x * factor + dx, y * factor + dy).0[0]);
+    let f = factor as usize;
+    let (width, height) = (grey.width() as usize, grey.height() as usize);
+    let (w, h) = ((width / f).max(1), (height / f).max(1));
+    if width < f || height < f {
+        return imageops::resize(grey, w as u32, h as u32, imageops::FilterType::Triangle);
+    }
+    let area = (f * f) as u32;
+    let src = grey.as_raw();
+    let mut sums = vec![0u32; w];
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        sums.iter_mut().for_each(|s| *s = 0);
+        for row in src[y * f * width..(y + 1) * f * width].chunks_exact(width) {
+            for (sum, block) in sums.iter_mut().zip(row.chunks_exact(f)) {
+                *sum += block.iter().map(|&v| u32::from(v)).sum::<u32>();
             }
         }
-        image::Luma([(sum / area) as u8])
-    })
+        out.extend(sums.iter().map(|&s| (s / area) as u8));
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).unwrap_or_else(|| GrayImage::new(1, 1))
+}
+
+/// Grey version of a page. RGB8 uses integer Rec. 709 weights (the ones `image` uses, in
+/// 16-bit fixed point), several times faster than `to_luma8`'s per-pixel float conversion.
+pub fn luma(image: &DynamicImage) -> GrayImage {
+    match image {
+        DynamicImage::ImageLuma8(grey) => grey.clone(),
+        DynamicImage::ImageRgb8(rgb) => {
+            let data: Vec<u8> = rgb
+                .as_raw()
+                .chunks_exact(3)
+                .map(|p| {
+                    let sum =
+                        u32::from(p[0]) * 13933 + u32::from(p[1]) * 46871 + u32::from(p[2]) * 4732;
+                    ((sum + 32768) >> 16) as u8
+                })
+                .collect();
+            GrayImage::from_raw(rgb.width(), rgb.height(), data).unwrap_or_else(|| image.to_luma8())
+        }
+        other => other.to_luma8(),
+    }
+}
+
+/// Box-filter downscale of a grey (L8) or colour (RGB8) page by an integer factor; other
+/// pixel types are converted to RGB8 first. Factor 1 returns the page as it is.
+pub fn box_downscale(image: DynamicImage, factor: u32) -> DynamicImage {
+    if factor <= 1 {
+        return image;
+    }
+    match image {
+        DynamicImage::ImageLuma8(grey) => DynamicImage::ImageLuma8(downscale(&grey, factor)),
+        other => {
+            let rgb = match other {
+                DynamicImage::ImageRgb8(rgb) => rgb,
+                other => other.to_rgb8(),
+            };
+            let (width, height) = (rgb.width() as usize, rgb.height() as usize);
+            let f = factor as usize;
+            let (w, h) = (width / f, height / f);
+            if w == 0 || h == 0 {
+                return DynamicImage::ImageRgb8(rgb);
+            }
+            let area = (f * f) as u32;
+            let src = rgb.as_raw();
+            let mut sums = vec![0u32; w * 3];
+            let mut out = Vec::with_capacity(w * h * 3);
+            for y in 0..h {
+                sums.iter_mut().for_each(|s| *s = 0);
+                for row in src[y * f * width * 3..(y + 1) * f * width * 3].chunks_exact(width * 3) {
+                    for (sum, block) in sums.chunks_exact_mut(3).zip(row.chunks_exact(f * 3)) {
+                        for pixel in block.chunks_exact(3) {
+                            sum[0] += u32::from(pixel[0]);
+                            sum[1] += u32::from(pixel[1]);
+                            sum[2] += u32::from(pixel[2]);
+                        }
+                    }
+                }
+                out.extend(sums.iter().map(|&s| ((s + area / 2) / area) as u8));
+            }
+            match image::RgbImage::from_raw(w as u32, h as u32, out) {
+                Some(small) => DynamicImage::ImageRgb8(small),
+                None => DynamicImage::ImageRgb8(rgb),
+            }
+        }
+    }
 }
 
 /// Mean colour of the pixels at least as bright as the paper level.
 fn paper_colour(image: &DynamicImage, paper_level: u8) -> [u8; 3] {
-    let rgb = image.to_rgb8();
+    let DynamicImage::ImageRgb8(rgb) = image else {
+        return paper_colour(&DynamicImage::ImageRgb8(image.to_rgb8()), paper_level);
+    };
     let (mut sum, mut n) = ([0u64; 3], 0u64);
     for p in rgb.pixels().step_by(7) {
         let [r, g, b] = p.0;
