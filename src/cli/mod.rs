@@ -8,6 +8,7 @@ mod report;
 mod sign;
 mod slips;
 mod text;
+mod user;
 mod verify;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -78,6 +79,9 @@ enum Command {
     /// The submission outbox.
     #[command(subcommand)]
     Queue(QueueCmd),
+    /// Local accounts of the desktop app (clerk, supervisor).
+    #[command(subcommand)]
+    User(user::UserCmd),
 }
 
 #[derive(Subcommand)]
@@ -474,6 +478,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Receipt(args) => slips::receipt(&desk, args, &actor)?,
         Command::Apology(args) => slips::apology(&desk, args, &actor)?,
         Command::Report(args) => report::run(&desk, args)?,
+        Command::User(command) => user::run(&desk, command, &actor)?,
         Command::Calendar(_)
         | Command::Verify(_)
         | Command::Sign(_)

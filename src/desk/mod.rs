@@ -16,6 +16,15 @@ use chrono::{FixedOffset, NaiveDateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+mod reports;
+pub mod settings;
+mod users;
+mod verify;
+
+pub use reports::{ExportFormat, TrendPoint};
+pub use settings::{OfficeSetting, SettingError, TrustedCertificate};
+pub use verify::{VerifyOutcome, collect_pdfs, combined_html};
+
 pub use crate::store::ImportReport;
 
 /// Setting key for the agency identifier that prefixes dossier codes.
@@ -49,11 +58,18 @@ pub enum ErrorCode {
     DatabaseCorrupt,
     ApologyAfterDue,
     FileUnwritable,
+    WrongPassword,
+    AccountDisabled,
+    PermissionDenied,
+    InvalidUser,
+    LoginTaken,
+    InvalidSetting,
+    CertificateInvalid,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 27] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -73,6 +89,13 @@ impl ErrorCode {
         ErrorCode::DatabaseCorrupt,
         ErrorCode::ApologyAfterDue,
         ErrorCode::FileUnwritable,
+        ErrorCode::WrongPassword,
+        ErrorCode::AccountDisabled,
+        ErrorCode::PermissionDenied,
+        ErrorCode::InvalidUser,
+        ErrorCode::LoginTaken,
+        ErrorCode::InvalidSetting,
+        ErrorCode::CertificateInvalid,
         ErrorCode::Internal,
     ];
 
@@ -98,6 +121,13 @@ impl ErrorCode {
             ErrorCode::DatabaseCorrupt => "database_corrupt",
             ErrorCode::ApologyAfterDue => "apology_after_due",
             ErrorCode::FileUnwritable => "file_unwritable",
+            ErrorCode::WrongPassword => "wrong_password",
+            ErrorCode::AccountDisabled => "account_disabled",
+            ErrorCode::PermissionDenied => "permission_denied",
+            ErrorCode::InvalidUser => "invalid_user",
+            ErrorCode::LoginTaken => "login_taken",
+            ErrorCode::InvalidSetting => "invalid_setting",
+            ErrorCode::CertificateInvalid => "certificate_invalid",
             ErrorCode::Internal => "internal",
         }
     }
@@ -123,6 +153,10 @@ pub enum DeskError {
     Receipt(#[from] crate::receipt::ReceiptError),
     #[error(transparent)]
     Export(#[from] crate::report::ExportError),
+    #[error(transparent)]
+    User(#[from] crate::user::UserError),
+    #[error(transparent)]
+    Setting(#[from] SettingError),
 }
 
 impl DeskError {
@@ -174,6 +208,8 @@ impl DeskError {
                 crate::report::ExportError::Write { .. } => ErrorCode::FileUnwritable,
                 _ => ErrorCode::Internal,
             },
+            DeskError::User(e) => users::error_code(e),
+            DeskError::Setting(e) => settings::error_code(e),
         }
     }
 }

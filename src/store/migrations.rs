@@ -136,4 +136,20 @@ pub const MIGRATIONS: &[&str] = &[
         updated_at      TEXT NOT NULL
     ) STRICT;
     "#,
+    // 3: reserved for the fees / payment / postal-return work of issue 8 (another branch); an empty step
+    // here so that migration 4 keeps its number. When that branch lands, its SQL replaces this entry.
+    "-- reserved",
+    // 4: local user accounts and roles (issue 9). The login is unique whatever its case; the password is
+    // only stored as an Argon2id PHC string; accounts are disabled, never deleted (the audit log names them).
+    r#"
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        login         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name  TEXT NOT NULL,
+        role          TEXT NOT NULL CHECK (role IN ('clerk','supervisor')),
+        password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+        created_at    TEXT NOT NULL,       -- UTC RFC 3339
+        disabled_at   TEXT
+    ) STRICT;
+    "#,
 ];

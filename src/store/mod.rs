@@ -15,6 +15,7 @@ mod portal_status;
 mod procedures;
 mod settings;
 mod stats;
+mod users;
 
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};

@@ -129,4 +129,13 @@ export const en: Record<MessageKey, string> = {
   'error.apology_after_due': 'The original due date has passed: the apology slip must be issued before it.',
   'error.file_unwritable': 'The file could not be written. Please check the folder and free disk space.',
   'error.internal': 'Internal application error. Please restart the app and contact the administrator.',
+
+  // Supervisor: accounts, verification, reports, settings (issue 9).
+  'error.wrong_password': 'Wrong login or password.',
+  'error.account_disabled': 'This account is disabled. Please contact your supervisor.',
+  'error.permission_denied': 'Your account may not use this function (a supervisor account is needed).',
+  'error.invalid_user': 'Invalid account details (login of 3–32 plain letters; password of at least 8 characters).',
+  'error.login_taken': 'This login is already taken.',
+  'error.invalid_setting': 'Invalid setting value. Please check the marked fields.',
+  'error.certificate_invalid': 'The file is not a usable certificate (PEM or DER needed).',
 };

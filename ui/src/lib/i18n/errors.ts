@@ -23,6 +23,13 @@ export const KNOWN_ERROR_CODES = [
   'database_corrupt',
   'apology_after_due',
   'file_unwritable',
+  'wrong_password',
+  'account_disabled',
+  'permission_denied',
+  'invalid_user',
+  'login_taken',
+  'invalid_setting',
+  'certificate_invalid',
   'internal',
 ] as const;
 

@@ -128,6 +128,15 @@ export const vi = {
   'error.apology_after_due': 'Đã quá ngày hẹn trả kết quả: phiếu xin lỗi phải lập trước ngày hẹn trả.',
   'error.file_unwritable': 'Không ghi được tệp. Vui lòng kiểm tra thư mục và dung lượng đĩa.',
   'error.internal': 'Lỗi nội bộ của ứng dụng. Vui lòng khởi động lại và báo quản trị viên.',
+
+  // Supervisor: accounts, verification, reports, settings (issue 9).
+  'error.wrong_password': 'Sai tên đăng nhập hoặc mật khẩu.',
+  'error.account_disabled': 'Tài khoản này đã bị khoá. Vui lòng liên hệ người phụ trách.',
+  'error.permission_denied': 'Tài khoản của bạn không có quyền dùng chức năng này (cần tài khoản người phụ trách).',
+  'error.invalid_user': 'Thông tin tài khoản không hợp lệ (tên đăng nhập 3–32 ký tự không dấu; mật khẩu ít nhất 8 ký tự).',
+  'error.login_taken': 'Tên đăng nhập này đã có người dùng.',
+  'error.invalid_setting': 'Giá trị cài đặt không hợp lệ. Vui lòng xem lại các ô được đánh dấu.',
+  'error.certificate_invalid': 'Tệp không phải chứng thư số dùng được (cần tệp PEM hoặc DER).',
 } as const;
 
 /** A key of the UI text tables. */
