@@ -273,6 +273,33 @@ fn verify_run_uses_the_imported_trust_anchor_and_saves_the_report() {
         .unwrap();
     assert!(missing[0].error.as_deref().unwrap().contains("gone.pdf"));
 
+    // A configured trust folder with the root and its CRLs: revocation is checked, the file is VALID.
+    let anchors = dir.path().join("anchors");
+    std::fs::create_dir_all(&anchors).unwrap();
+    for name in [
+        "signed/root.crl.pem",
+        "signed/revoked.crl.pem",
+        "pki/root.cert.pem",
+    ] {
+        std::fs::copy(
+            fixture(name),
+            anchors.join(name.rsplit('/').next().unwrap()),
+        )
+        .unwrap();
+    }
+    let values = [("verify.trust-dir".to_owned(), anchors.display().to_string())];
+    desk.update_settings(&values, "user:lan").unwrap();
+    assert_eq!(
+        desk.trusted_certificates().unwrap().len(),
+        2,
+        "CRLs are not listed as anchors"
+    );
+    let with_crls = desk.verify_files(&files[1..], &never, &|_| {}).unwrap();
+    assert_eq!(
+        with_crls[0].report.as_ref().unwrap().verdict,
+        Verdict::Valid
+    );
+
     let reports: Vec<_> = outcomes.iter().filter_map(|o| o.report.clone()).collect();
     let out = dir.path().join("bao-cao.html");
     desk.save_verify_report(&reports, &out).unwrap();

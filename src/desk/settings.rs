@@ -4,6 +4,7 @@
 //! Values live in the `settings` table through [`Desk::set_setting`], so every change is audited. The
 //! portal token itself is never stored: only the *name* of the environment variable that holds it
 //! (`portal.token-env`, read by `crate::sync`). PKCS#11 module paths are one setting, separated by `;`.
+//! The trust folder may also hold CRLs (`*.crl`, `*.crl.pem`), used for offline revocation checks.
 
 use super::{AGENCY_CODE, Desk, DeskError};
 use crate::dossier::AgencyId;
@@ -290,7 +291,7 @@ impl Desk {
     pub fn trusted_certificates(&self) -> Result<Vec<TrustedCertificate>, DeskError> {
         let mut out = Vec::new();
         for (folder, imported) in self.trust_sources()? {
-            for file in pem_files(&folder) {
+            for file in pem_files(&folder).into_iter().filter(|f| !is_crl(f)) {
                 let Ok(data) = std::fs::read(&file) else {
                     continue;
                 };
@@ -312,15 +313,22 @@ impl Desk {
     pub fn trust_store(&self) -> Result<TrustStore, DeskError> {
         let mut store = TrustStore::new();
         for (folder, _) in self.trust_sources()? {
-            store.add_anchors(&folder).map_err(|e| match e {
-                VerifyError::BadTrustFile { path, reason } => {
-                    SettingError::Certificate { path, reason }
-                }
-                other => SettingError::Certificate {
-                    path: folder.clone(),
-                    reason: other.to_string(),
-                },
-            })?;
+            for file in pem_files(&folder) {
+                let added = if is_crl(&file) {
+                    store.add_crl_file(&file)
+                } else {
+                    store.add_anchors(&file)
+                };
+                added.map_err(|e| match e {
+                    VerifyError::BadTrustFile { path, reason } => {
+                        SettingError::Certificate { path, reason }
+                    }
+                    other => SettingError::Certificate {
+                        path: file.clone(),
+                        reason: other.to_string(),
+                    },
+                })?;
+            }
         }
         Ok(store)
     }
@@ -339,6 +347,19 @@ impl Desk {
         }
         Ok(sources)
     }
+}
+
+/// Whether a trust-folder file is a certificate revocation list (`.crl`, `.crl.pem`, or PEM `X509 CRL`)
+/// rather than an anchor: CRLs placed beside the anchors let the verifier check revocation offline.
+fn is_crl(file: &Path) -> bool {
+    let by_name = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("crl"))
+        || file.to_string_lossy().ends_with(".crl.pem");
+    by_name
+        || std::fs::read(file)
+            .map(|d| d.windows(19).any(|w| w == b"BEGIN X509 CRL-----"))
+            .unwrap_or(false)
 }
 
 /// Files of a folder, recursively, sorted.

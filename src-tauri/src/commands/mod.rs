@@ -8,6 +8,11 @@ use crate::state::DeskState;
 use motcua::DeskError;
 use tauri::State;
 
+pub mod reports;
+pub mod session;
+pub mod settings;
+pub mod verify;
+
 /// Runs a blocking core call off the async runtime's worker threads.
 pub(crate) async fn blocking<T, F>(call: F) -> Result<T, ErrorEnvelope>
 where

@@ -6,8 +6,10 @@
 import { isTauri } from '@tauri-apps/api/core';
 import { tauriBackend } from './tauri';
 import { BackendError, type Backend } from './types';
+import { supervisorUnavailable } from './supervisor';
 
 export * from './types';
+export * from './supervisor';
 
 function unavailable(): Promise<never> {
   return Promise.reject(new BackendError({ code: 'internal', message: 'not running inside the MotCua Desk shell' }));
@@ -22,5 +24,6 @@ export function createBackend(): Backend {
     getDossier: unavailable,
     createDossier: unavailable,
     dossierTimeline: unavailable,
+    ...supervisorUnavailable(unavailable),
   };
 }
