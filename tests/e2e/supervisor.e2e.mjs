@@ -4,9 +4,9 @@
  * the test .p12 and a time-stamp from the local test TSA (tests/support/tsa_server.py); a tampered copy
  * with one byte flipped inside the signed range; a trust folder with the test root and its CRLs.
  * Then, in the window: a wrong password is refused in Vietnamese; the supervisor signs in, sets the trust
- * folder and imports the root in Cài đặt (a bad value is refused beside its field), verifies the signed
- * PDF (green) and a folder with both files (the tampered one red), saves the HTML report, opens Báo cáo
- * and exports XLSX; the clerk signs in and sees no supervisor screen. Dropping files on the window is an
+ * folder and imports the root in Cài đặt (a bad value is refused beside its field), adds a clerk account,
+ * verifies the signed PDF (green) and a folder with both files (the tampered one red), saves the HTML
+ * report, opens Báo cáo and exports XLSX; the clerk signs in and sees no supervisor screen. Dropping files on the window is an
  * OS drag-and-drop that WebDriver cannot synthesise: the same run is started from the path field here.
  *
  * Started by scripts/e2e.sh (environment: APP_BINARY, MOTCUA_BIN, MOTCUA_DATA_DIR, WEBDRIVER_PORT,
@@ -179,6 +179,23 @@ async function main() {
           return (await this.getText()).includes('MotCua Test Root CA') && (await this.getText()).includes('đã nhập');
         }, WAIT);
         await screenshot(browser, 'settings-saved');
+      },
+    ],
+    [
+      'settings: the supervisor adds a clerk account in the accounts panel',
+      async () => {
+        await setField(browser, 'account-login', 'chi');
+        await setField(browser, 'account-name', 'Đỗ Thị Chi');
+        await setField(browser, 'account-password', 'mat-khau-chi-2026');
+        await browser.$(byTestId('account-submit')).click();
+        await browser.$(byTestId('accounts-message')).waitForDisplayed(WAIT);
+        await browser.$(`${byTestId('account-row')}[data-login="chi"]`).waitForDisplayed(WAIT);
+        const users = JSON.parse(execFileSync(MOTCUA_BIN, ['user', 'list', '--json'], { encoding: 'utf8' }));
+        const chi = users.find((u) => u.login === 'chi');
+        assert.equal(chi?.role, 'clerk');
+        assert.equal(chi?.display_name, 'Đỗ Thị Chi');
+        await browser.$(byTestId('accounts')).scrollIntoView();
+        await screenshot(browser, 'settings-accounts');
       },
     ],
     [

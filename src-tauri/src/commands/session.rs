@@ -1,11 +1,13 @@
 //! Sign-in commands: the login gate's state, signing in and out, and the first-run account. The signed-in
-//! account becomes the actor of every audit entry made from the window (`DeskState::actor`). Passwords are
-//! passed straight to the core and never logged.
+//! account becomes the actor of every audit entry made from the window (`DeskState::actor`). Supervisors
+//! manage accounts here too (list, add, new password, disable); anyone changes their own password. Passwords
+//! are passed straight to the core and never logged.
 
 use super::blocking;
 use crate::dto::session::{SessionDto, UserDto};
 use crate::error::ErrorEnvelope;
 use crate::state::DeskState;
+use motcua::user::{Permission, Role, UserError};
 use tauri::State;
 
 /// Whether accounts exist and who is signed in.
@@ -53,6 +55,74 @@ pub async fn create_first_account(
     let dto = UserDto::from(&user);
     state.set_user(Some(user));
     Ok(dto)
+}
+
+/// Every account (supervisors only).
+#[tauri::command]
+pub async fn list_users(state: State<'_, DeskState>) -> Result<Vec<UserDto>, ErrorEnvelope> {
+    let (desk, _) = state.require(Permission::ManageUsers)?;
+    let users = blocking(move || desk.users()).await?;
+    Ok(users.iter().map(UserDto::from).collect())
+}
+
+/// Adds an account (supervisors only); `role` is `clerk` or `supervisor`.
+#[tauri::command]
+pub async fn add_user(
+    state: State<'_, DeskState>,
+    login: String,
+    display_name: String,
+    role: String,
+    password: String,
+) -> Result<UserDto, ErrorEnvelope> {
+    let (desk, actor) = state.require(Permission::ManageUsers)?;
+    let user = blocking(move || {
+        let role = Role::parse(&role)?;
+        desk.add_user(&login, &display_name, role, &password, &actor)
+    })
+    .await?;
+    Ok(UserDto::from(&user))
+}
+
+/// Sets another account's password, or disables / re-enables it (supervisors only).
+#[tauri::command]
+pub async fn update_user(
+    state: State<'_, DeskState>,
+    login: String,
+    password: Option<String>,
+    disabled: Option<bool>,
+) -> Result<(), ErrorEnvelope> {
+    let (desk, actor) = state.require(Permission::ManageUsers)?;
+    blocking(move || {
+        if let Some(password) = password {
+            desk.set_password(&login, &password, &actor)?;
+        }
+        if let Some(disabled) = disabled {
+            desk.set_user_disabled(&login, disabled, &actor)?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// The signed-in account changes its own password: the current one is checked first.
+#[tauri::command]
+pub async fn change_own_password(
+    state: State<'_, DeskState>,
+    current: String,
+    new_password: String,
+) -> Result<(), ErrorEnvelope> {
+    let desk = state.desk()?;
+    let Some(user) = state.user() else {
+        return Err(motcua::DeskError::from(UserError::NotLoggedIn {
+            action: "đổi mật khẩu",
+        })
+        .into());
+    };
+    blocking(move || {
+        desk.authenticate(&user.login, &current)?;
+        desk.set_password(&user.login, &new_password, &user.actor())
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::state::DeskState;
 use motcua::user::Permission;
 use motcua::verify::FileReport;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, Emitter, State};
 
@@ -23,23 +23,23 @@ pub const FINISHED_EVENT: &str = "verify://finished";
 /// The current run's cancel flag and the reports of the latest run, for "Lưu báo cáo".
 #[derive(Default)]
 pub struct VerifyRuns {
-    run: AtomicU64,
     cancel: Mutex<Arc<AtomicBool>>,
     reports: Arc<Mutex<Vec<FileReport>>>,
 }
 
-/// Starts verifying `paths` (files or folders); answers with the run id and the PDFs found.
+/// Starts verifying `paths` (files or folders) as run `run`, an id chosen by the UI before the call so
+/// that it can match progress events that arrive before this answer; answers with the PDFs found.
 #[tauri::command]
 pub async fn verify_start(
     app: AppHandle,
     state: State<'_, DeskState>,
     runs: State<'_, VerifyRuns>,
     paths: Vec<String>,
+    run: u64,
 ) -> Result<VerifyRunDto, ErrorEnvelope> {
     let (desk, _) = state.require(Permission::Verify)?;
     let inputs: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let files = blocking(move || Ok(motcua::collect_pdfs(&inputs))).await?;
-    let run = runs.run.fetch_add(1, Ordering::SeqCst) + 1;
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let mut current = runs.cancel.lock().unwrap_or_else(|p| p.into_inner());

@@ -16,8 +16,12 @@ export function supervisorTauri(call: Call): SupervisorApi {
     login: (login, password) => call<User>('login', { login, password }),
     logout: () => call<void>('logout'),
     createFirstAccount: (login, displayName, password) => call<User>('create_first_account', { login, displayName, password }),
+    listUsers: () => call<User[]>('list_users'),
+    addUser: (login, displayName, role, password) => call<User>('add_user', { login, displayName, role, password }),
+    updateUser: (login, change) => call<void>('update_user', { login, password: change.password ?? null, disabled: change.disabled ?? null }),
+    changeOwnPassword: (current, newPassword) => call<void>('change_own_password', { current, newPassword }),
 
-    verifyStart: (paths) => call<VerifyRun>('verify_start', { paths }),
+    verifyStart: (paths, run) => call<VerifyRun>('verify_start', { paths, run }),
     verifyCancel: () => call<void>('verify_cancel'),
     verifySaveReport: (path) => call<string>('verify_save_report', { path }),
     onVerifyProgress: (handler) => listen<VerifyProgress>('verify://progress', (event) => handler(event.payload)),

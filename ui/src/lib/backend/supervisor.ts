@@ -149,8 +149,14 @@ export interface SupervisorApi {
   login(login: string, password: string): Promise<User>;
   logout(): Promise<void>;
   createFirstAccount(login: string, displayName: string, password: string): Promise<User>;
+  listUsers(): Promise<User[]>;
+  addUser(login: string, displayName: string, role: Role, password: string): Promise<User>;
+  /** A new password and/or disabling for another account (supervisors). */
+  updateUser(login: string, change: { password?: string; disabled?: boolean }): Promise<void>;
+  changeOwnPassword(current: string, newPassword: string): Promise<void>;
 
-  verifyStart(paths: string[]): Promise<VerifyRun>;
+  /** Starts run `run` (an id the caller picks first, so events arriving before the answer can be matched). */
+  verifyStart(paths: string[], run: number): Promise<VerifyRun>;
   verifyCancel(): Promise<void>;
   verifySaveReport(path: string): Promise<string>;
   onVerifyProgress(handler: (progress: VerifyProgress) => void): Promise<Unlisten>;
@@ -178,6 +184,10 @@ export function supervisorUnavailable(unavailable: () => Promise<never>): Superv
     login: unavailable,
     logout: unavailable,
     createFirstAccount: unavailable,
+    listUsers: unavailable,
+    addUser: unavailable,
+    updateUser: unavailable,
+    changeOwnPassword: unavailable,
     verifyStart: unavailable,
     verifyCancel: unavailable,
     verifySaveReport: unavailable,

@@ -267,6 +267,16 @@ export const vi = {
   'settings.importedTag': 'đã nhập',
   'settings.folderTag': 'trong thư mục',
   'settings.dataDir': 'Thư mục dữ liệu: {dir}',
+  'accounts.title': 'Tài khoản',
+  'accounts.role': 'Vai trò',
+  'accounts.newPassword': 'Mật khẩu mới',
+  'accounts.setPassword': 'Đặt',
+  'accounts.disable': 'Khoá',
+  'accounts.enable': 'Mở khoá',
+  'accounts.disabled': 'đã khoá',
+  'accounts.add': 'Thêm tài khoản',
+  'accounts.added': 'Đã thêm tài khoản {login}.',
+  'accounts.updated': 'Đã cập nhật tài khoản {login}.',
 } as const;
 
 /** A key of the UI text tables. */
