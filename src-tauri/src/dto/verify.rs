@@ -124,3 +124,59 @@ pub struct VerifyFinishedDto {
     /// Set when the run could not start (e.g. a bad file in the trust store).
     pub error: Option<crate::error::ErrorEnvelope>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+    use std::sync::atomic::AtomicBool;
+
+    /// The wire shape `ui/src/lib/backend/supervisor.ts` mirrors: camelCase fields and the verifier's own
+    /// enum names, on a real verification of a corpus file (untrusted: no anchors).
+    #[test]
+    fn a_verified_file_crosses_as_the_ui_expects() {
+        let file =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/signed/byte-flipped.pdf");
+        let dir = tempfile::tempdir().unwrap();
+        let desk = motcua::Desk::open(dir.path()).unwrap();
+        let outcomes = desk
+            .verify_files(&[file.clone()], &AtomicBool::new(false), &|_| {})
+            .unwrap();
+        let value = serde_json::to_value(VerifiedFileDto::from(&outcomes[0])).unwrap();
+        assert_eq!(value["verdict"], "INVALID");
+        assert_eq!(value["path"], file.display().to_string());
+        let signature = &value["signatures"][0];
+        for key in [
+            "signingTime",
+            "timeSource",
+            "wholeDocument",
+            "intact",
+            "trusted",
+            "modification",
+        ] {
+            assert!(signature.get(key).is_some(), "{key} missing in {signature}");
+        }
+        assert_eq!(signature["intact"], false);
+        assert_eq!(signature["revocation"]["status"], "not-checked");
+        assert!(
+            [
+                "none",
+                "signatures",
+                "form-filling",
+                "annotations",
+                "disallowed"
+            ]
+            .contains(&signature["modification"].as_str().unwrap())
+        );
+        let missing = desk
+            .verify_files(
+                &[dir.path().join("gone.pdf")],
+                &AtomicBool::new(false),
+                &|_| {},
+            )
+            .unwrap();
+        let value = serde_json::to_value(VerifiedFileDto::from(&missing[0])).unwrap();
+        assert_eq!(value["verdict"], serde_json::Value::Null);
+        assert!(value["errors"][0].as_str().unwrap().contains("gone.pdf"));
+    }
+}
