@@ -140,7 +140,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let desk = motcua::Desk::open(dir.path()).unwrap();
         let outcomes = desk
-            .verify_files(&[file.clone()], &AtomicBool::new(false), &|_| {})
+            .verify_files(
+                std::slice::from_ref(&file),
+                &AtomicBool::new(false),
+                &|_| {},
+            )
             .unwrap();
         let value = serde_json::to_value(VerifiedFileDto::from(&outcomes[0])).unwrap();
         assert_eq!(value["verdict"], "INVALID");
