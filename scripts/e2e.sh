@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the MotCua Desk app: builds the UI and the shell (debug, bundled UI), imports the sample
 # catalogue into a throw-away data folder, starts a virtual display (Xvfb) and tauri-driver (in front of
-# WebKitWebDriver), then runs tests/e2e/desk.e2e.mjs, which creates a dossier through the window and checks
-# it with the `motcua` CLI. HOME and XDG_* point into the temporary folder so nothing touches the real
+# WebKitWebDriver), then runs every tests/e2e/*.e2e.mjs in turn (desk.e2e.mjs creates a dossier through the
+# window and checks it with the `motcua` CLI; supervisor.e2e.mjs signs in, verifies, configures, reports). HOME and XDG_* point into the temporary folder so nothing touches the real
 # profile. Screenshots land in target/e2e-screenshots/. Exits non-zero if any step fails.
 #
 # Needs: `npm ci` done in ui/, the `motcua` CLI buildable, xvfb, webkit2gtk-driver, tauri-driver on PATH
@@ -88,7 +88,12 @@ pids+=($!)
 for _ in $(seq 100); do port_free "$port" || break; sleep 0.1; done
 port_free "$port" && fail "tauri-driver did not listen on $port (see $work/tauri-driver.log)"
 
-echo "e2e: running tests/e2e/desk.e2e.mjs on DISPLAY=$DISPLAY, tauri-driver :$port"
-APP_BINARY="$app" MOTCUA_BIN="$cli" WEBDRIVER_PORT="$port" SCREENSHOT_DIR="$screenshots" \
-  node tests/e2e/desk.e2e.mjs
+# Every tests/e2e/*.e2e.mjs in turn, each with a fresh app session on the same data folder.
+status=0
+for test in tests/e2e/*.e2e.mjs; do
+  echo "e2e: running $test on DISPLAY=$DISPLAY, tauri-driver :$port"
+  APP_BINARY="$app" MOTCUA_BIN="$cli" WEBDRIVER_PORT="$port" SCREENSHOT_DIR="$screenshots" E2E_WORK="$work" \
+    node "$test" || status=1
+done
 echo "e2e: screenshots in $screenshots"
+exit "$status"

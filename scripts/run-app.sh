@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts MotCua Desk on a demo data folder (.demo-data/ in the repo, git-ignored). Builds the UI and the app
 # if needed (debug, bundled UI). The first time, the folder is created, the sample catalogue imported and
-# three demo dossiers received with the `motcua` CLI; later runs reuse it as it is (delete .demo-data/ to
+# three demo dossiers received and two demo accounts made with the `motcua` CLI; later runs reuse it as it is (delete .demo-data/ to
 # start over). Needs a display: run it in a desktop session, or headless as `xvfb-run make run`.
 set -euo pipefail
 
@@ -40,8 +40,14 @@ if [ ! -d "$demo" ]; then
 1.000894|Trần Văn Bình|079085004321
 2.000815|Lê Thị Thu Hà|048302001122
 DEMO
+  # Demo accounts (the login screen needs one): a supervisor and a clerk with demo passwords.
+  MOTCUA_DATA_DIR="$staging" DEMO_PASSWORD=truongphong-demo "$cli" user add --role supervisor \
+    --name "Nguyễn Thị Lan" --password-env DEMO_PASSWORD truongphong >/dev/null
+  MOTCUA_DATA_DIR="$staging" DEMO_PASSWORD=canbo-demo "$cli" user add --role clerk \
+    --name "Trần Văn Bình" --password-env DEMO_PASSWORD canbo >/dev/null
   mv "$staging" "$demo"
 fi
+echo "Tài khoản mẫu / demo accounts: truongphong / truongphong-demo (người phụ trách), canbo / canbo-demo (cán bộ)"
 
 # The sandbox portal (motcua-portal) on 127.0.0.1:8787, so "Nộp" has somewhere to go. Its office token is
 # made the first time and kept in .demo-data/portal-token (demo only: a real office keeps its token in the

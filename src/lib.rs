@@ -19,6 +19,12 @@ pub mod report;
 pub mod sign;
 pub mod store;
 pub mod sync;
+pub mod user;
 pub mod verify;
 
 pub use desk::{ApologyCandidate, Desk, DeskError, ErrorCode, default_data_dir, vietnam_now};
+// The supervisor's screens (issue 9): verification runs, office settings, report trend and exports.
+pub use desk::{
+    ExportFormat, OfficeSetting, SettingError, TrendPoint, TrustedCertificate, VerifyOutcome,
+    collect_pdfs, combined_html, settings,
+};

@@ -3,15 +3,21 @@
 //! Opening can fail (read-only data folder, database from a newer version…). The window still opens and
 //! every command returns that failure as an [`ErrorEnvelope`], so the clerk sees a translated explanation
 //! instead of an app that silently does not start.
+//!
+//! The acting user is the account signed in on the login screen (`commands/session.rs`); every audit entry
+//! made from the window names it (`user:<login>`). Before anyone signs in (a database without accounts,
+//! as in older installations and tests) the operating-system account is used, prefixed `desk:`.
 
 use crate::error::ErrorEnvelope;
 use motcua::Desk;
-use std::sync::Arc;
+use motcua::user::{Permission, User};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// What the commands share. `Desk` is `Send + Sync`; the `Arc` lets a command move it onto a blocking thread.
 pub struct DeskState {
     desk: Result<Arc<Desk>, ErrorEnvelope>,
-    actor: String,
+    os_actor: String,
+    user: Mutex<Option<User>>,
 }
 
 impl DeskState {
@@ -24,7 +30,8 @@ impl DeskState {
     pub fn from_result(desk: Result<Desk, motcua::DeskError>) -> Self {
         DeskState {
             desk: desk.map(Arc::new).map_err(ErrorEnvelope::from),
-            actor: current_actor(),
+            os_actor: current_actor(),
+            user: Mutex::new(None),
         }
     }
 
@@ -33,9 +40,44 @@ impl DeskState {
         self.desk.clone()
     }
 
-    /// Who is recorded in the audit log for changes made from this window.
-    pub fn actor(&self) -> &str {
-        &self.actor
+    /// Who is recorded in the audit log for changes made from this window: the signed-in account, else
+    /// the operating-system user.
+    pub fn actor(&self) -> String {
+        match &*self.signed_in() {
+            Some(user) => user.actor(),
+            None => self.os_actor.clone(),
+        }
+    }
+
+    fn signed_in(&self) -> MutexGuard<'_, Option<User>> {
+        // Only ever replaced whole, so a poisoned lock still holds a consistent value.
+        self.user.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The account signed in on this window, if any.
+    pub fn user(&self) -> Option<User> {
+        self.signed_in().clone()
+    }
+
+    /// Records the account that signed in (or `None` on sign-out).
+    pub fn set_user(&self, user: Option<User>) {
+        *self.signed_in() = user;
+    }
+
+    /// The desk and the acting user's audit name, if the signed-in account may do `what`; refused with
+    /// `permission_denied` when nobody is signed in or the role does not allow it.
+    pub fn require(&self, what: Permission) -> Result<(Arc<Desk>, String), ErrorEnvelope> {
+        let desk = self.desk()?;
+        let Some(user) = self.user() else {
+            return Err(
+                motcua::DeskError::from(motcua::user::UserError::NotLoggedIn {
+                    action: what.label(),
+                })
+                .into(),
+            );
+        };
+        desk.authorize(&user, what)?;
+        Ok((desk, user.actor()))
     }
 }
 

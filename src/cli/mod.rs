@@ -10,6 +10,7 @@ mod sign;
 mod slips;
 mod text;
 mod timestamp;
+mod user;
 mod verify;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -82,6 +83,9 @@ enum Command {
     /// The submission outbox.
     #[command(subcommand)]
     Queue(QueueCmd),
+    /// Local accounts of the desktop app (clerk, supervisor).
+    #[command(subcommand)]
+    User(user::UserCmd),
 }
 
 #[derive(Subcommand)]
@@ -497,6 +501,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Receipt(args) => slips::receipt(&desk, args, &actor)?,
         Command::Apology(args) => slips::apology(&desk, args, &actor)?,
         Command::Report(args) => report::run(&desk, args)?,
+        Command::User(command) => user::run(&desk, command, &actor)?,
         Command::Calendar(_)
         | Command::Verify(_)
         | Command::Sign(_)

@@ -20,6 +20,14 @@ mod apology;
 mod fees;
 
 pub use apology::ApologyCandidate;
+mod reports;
+pub mod settings;
+mod users;
+mod verify;
+
+pub use reports::{ExportFormat, TrendPoint};
+pub use settings::{OfficeSetting, SettingError, TrustedCertificate};
+pub use verify::{VerifyOutcome, collect_pdfs, combined_html};
 
 pub use crate::store::ImportReport;
 
@@ -55,11 +63,18 @@ pub enum ErrorCode {
     ApologyAfterDue,
     FileUnwritable,
     SettlementInvalid,
+    WrongPassword,
+    AccountDisabled,
+    PermissionDenied,
+    InvalidUser,
+    LoginTaken,
+    InvalidSetting,
+    CertificateInvalid,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -80,6 +95,13 @@ impl ErrorCode {
         ErrorCode::ApologyAfterDue,
         ErrorCode::FileUnwritable,
         ErrorCode::SettlementInvalid,
+        ErrorCode::WrongPassword,
+        ErrorCode::AccountDisabled,
+        ErrorCode::PermissionDenied,
+        ErrorCode::InvalidUser,
+        ErrorCode::LoginTaken,
+        ErrorCode::InvalidSetting,
+        ErrorCode::CertificateInvalid,
         ErrorCode::Internal,
     ];
 
@@ -106,6 +128,13 @@ impl ErrorCode {
             ErrorCode::ApologyAfterDue => "apology_after_due",
             ErrorCode::FileUnwritable => "file_unwritable",
             ErrorCode::SettlementInvalid => "settlement_invalid",
+            ErrorCode::WrongPassword => "wrong_password",
+            ErrorCode::AccountDisabled => "account_disabled",
+            ErrorCode::PermissionDenied => "permission_denied",
+            ErrorCode::InvalidUser => "invalid_user",
+            ErrorCode::LoginTaken => "login_taken",
+            ErrorCode::InvalidSetting => "invalid_setting",
+            ErrorCode::CertificateInvalid => "certificate_invalid",
             ErrorCode::Internal => "internal",
         }
     }
@@ -141,6 +170,9 @@ pub enum DeskError {
         at: NaiveDateTime,
         received_at: NaiveDateTime,
     },
+    User(#[from] crate::user::UserError),
+    #[error(transparent)]
+    Setting(#[from] SettingError),
 }
 
 impl DeskError {
@@ -194,6 +226,8 @@ impl DeskError {
             },
             DeskError::Settlement(e) => fees::error_code(e),
             DeskError::EffectiveTime { .. } => ErrorCode::IllegalTransition,
+            DeskError::User(e) => users::error_code(e),
+            DeskError::Setting(e) => settings::error_code(e),
         }
     }
 }

@@ -212,4 +212,17 @@ pub const MIGRATIONS: &[&str] = &[
         result_at = (SELECT strftime('%Y-%m-%d %H:%M:%S', p.updated_at, '+7 hours') FROM portal_dossiers p
                      WHERE p.code = dossiers.code AND p.result_sha256 IS NOT NULL);
     "#,
+    // 4: local user accounts and roles (issue 9). The login is unique whatever its case; the password is
+    // only stored as an Argon2id PHC string; accounts are disabled, never deleted (the audit log names them).
+    r#"
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        login         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name  TEXT NOT NULL,
+        role          TEXT NOT NULL CHECK (role IN ('clerk','supervisor')),
+        password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+        created_at    TEXT NOT NULL,       -- UTC RFC 3339
+        disabled_at   TEXT
+    ) STRICT;
+    "#,
 ];

@@ -18,6 +18,7 @@ mod report_rows;
 mod settings;
 mod settlement;
 mod stats;
+mod users;
 
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};

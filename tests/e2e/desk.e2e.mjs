@@ -3,7 +3,8 @@
  * WebKitWebDriver) and checks the result in the database with the `motcua` CLI. Started by
  * `scripts/e2e.sh`, which builds the app, prepares an isolated data folder with the catalogue imported,
  * and runs Xvfb and tauri-driver. Steps run in order; the first failure skips the rest (they depend on
- * it). Prints a final line "N passed, N failed" and exits non-zero on any failure.
+ * it). Prints a final line "N passed, N failed" and exits non-zero on any failure. The app opens on the login
+ * gate, so the first step signs in (creating the first account on a fresh data folder).
  *
  * Environment: APP_BINARY (the motcua-desk binary), MOTCUA_BIN (the motcua CLI), MOTCUA_DATA_DIR,
  * WEBDRIVER_PORT (tauri-driver's port), SCREENSHOT_DIR.
@@ -13,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { signIn } from './lib/accounts.mjs';
 
 // webdriverio is a dev dependency of ui/, so one `npm ci` there serves both the UI and this test.
 const requireFromUi = createRequire(new URL('../../ui/package.json', import.meta.url));
@@ -91,6 +93,13 @@ async function main() {
 
   let createdCode = '';
   const steps = [
+    [
+      'sign in (on a fresh data folder the first-run form creates the supervisor account)',
+      async () => {
+        await browser.$(byTestId('app-title')).waitForDisplayed(WAIT);
+        await signIn(browser, MOTCUA_BIN, { login: 'quantri', password: 'mat-khau-e2e-2026', role: 'supervisor', name: 'Quản trị E2E' }, WAIT);
+      },
+    ],
     [
       'the window shows "MotCua Desk" and the (empty) dossier list in Vietnamese',
       async () => {

@@ -10,6 +10,11 @@ use crate::state::DeskState;
 use motcua::DeskError;
 use tauri::State;
 
+pub mod reports;
+pub mod session;
+pub mod settings;
+pub mod verify;
+
 /// Runs a blocking core call off the async runtime's worker threads.
 pub(crate) async fn blocking<T, F>(call: F) -> Result<T, ErrorEnvelope>
 where
@@ -57,8 +62,8 @@ pub async fn create_dossier(
     state: State<'_, DeskState>,
     dossier: NewDossierDto,
 ) -> Result<DossierDto, ErrorEnvelope> {
-    let desk = state.desk()?;
-    let actor = state.actor().to_owned();
+    // Only a signed-in account receives dossiers, so the audit entry names a person.
+    let (desk, actor) = state.require(motcua::user::Permission::Counter)?;
     let created = blocking(move || desk.create_dossier(dossier.into(), &actor)).await?;
     Ok(DossierDto::from(&created))
 }

@@ -6,8 +6,10 @@
 import { isTauri } from '@tauri-apps/api/core';
 import { tauriBackend } from './tauri';
 import { BackendError, type Backend } from './types';
+import { supervisorUnavailable } from './supervisor';
 
 export * from './types';
+export * from './supervisor';
 
 function unavailable(): Promise<never> {
   return Promise.reject(new BackendError({ code: 'internal', message: 'not running inside the MotCua Desk shell' }));
@@ -23,5 +25,6 @@ export function createBackend(): Backend {
     createDossier: unavailable,
     dossierTimeline: unavailable,
     uiReady: () => Promise.resolve(),
+    ...supervisorUnavailable(unavailable),
   };
 }

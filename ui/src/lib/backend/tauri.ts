@@ -3,6 +3,7 @@
  * method is one `invoke` whose rejection (the shell's `{code, message}` envelope) becomes a `BackendError`.
  */
 import { invoke } from '@tauri-apps/api/core';
+import { supervisorTauri } from './supervisor.tauri';
 import { BackendError, type Backend, type Dossier, type NewDossier, type Procedure, type TimelineEntry } from './types';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -22,5 +23,6 @@ export function tauriBackend(): Backend {
     createDossier: (dossier: NewDossier) => call<Dossier>('create_dossier', { dossier }),
     dossierTimeline: (code) => call<TimelineEntry[]>('dossier_timeline', { code }),
     uiReady: () => call<void>('ui_ready').catch(() => undefined),
+    ...supervisorTauri(call),
   };
 }

@@ -24,6 +24,13 @@ export const KNOWN_ERROR_CODES = [
   'apology_after_due',
   'file_unwritable',
   'settlement_invalid',
+  'wrong_password',
+  'account_disabled',
+  'permission_denied',
+  'invalid_user',
+  'login_taken',
+  'invalid_setting',
+  'certificate_invalid',
   'internal',
 ] as const;
 
