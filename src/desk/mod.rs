@@ -170,6 +170,7 @@ pub enum DeskError {
         at: NaiveDateTime,
         received_at: NaiveDateTime,
     },
+    #[error(transparent)]
     User(#[from] crate::user::UserError),
     #[error(transparent)]
     Setting(#[from] SettingError),
