@@ -295,3 +295,53 @@ fn status_changes_and_missing_documents_follow_the_log() {
     let facts = desk.with_store(|s| s.dossier_facts(&code)).unwrap();
     assert_eq!(facts.documents_missing, 1);
 }
+
+/// `motcua dossier status CODE STATUS --at TIME`: a change entered after the fact counts from its effective
+/// time; a time before the receipt or in the future is refused.
+#[test]
+fn cli_status_change_with_its_effective_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let code = {
+        let desk = desk(dir.path());
+        desk.create_dossier(
+            new_dossier("1.004222", "Lê Văn Tám", at(2026, 3, 2, 9, 0)),
+            "clerk",
+        )
+        .unwrap()
+        .code
+    };
+    let motcua = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (status, stderr) = motcua(&[
+        "dossier",
+        "status",
+        &code,
+        "ready",
+        "--at",
+        "2026-03-01 09:00",
+    ]);
+    assert_eq!(status, Some(2));
+    assert!(stderr.contains("lỗi [illegal_transition]"), "{stderr}");
+    let (status, stderr) = motcua(&[
+        "dossier",
+        "status",
+        &code,
+        "ready",
+        "--at",
+        "2026-03-02 10:00",
+    ]);
+    assert_eq!(status, Some(0), "{stderr}");
+    let desk = Desk::open(dir.path()).unwrap();
+    let facts = desk.with_store(|s| s.dossier_facts(&code)).unwrap();
+    assert_eq!(facts.changes.len(), 1);
+    assert_eq!(facts.changes[0].at, at(2026, 3, 2, 10, 0));
+    let history = motcua::report::history_from_audit(&desk.timeline(&code).unwrap());
+    assert_eq!(history.changes, facts.changes);
+}

@@ -147,7 +147,14 @@ enum DossierCmd {
         json: bool,
     },
     /// Move a dossier to another status (e.g. `ready`, `received`, or a national code 1–10).
-    Status { code: String, status: String },
+    Status {
+        code: String,
+        status: String,
+        /// When the change took effect, local time "YYYY-MM-DD HH:MM", for a change entered after the
+        /// fact (default: now). The deadline rules count from it.
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// Record the signed PDF of one of the dossier's documents (by document code); prints its SHA-256.
     AttachPdf {
         code: String,
@@ -446,8 +453,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
                 text::dossier(&dossier);
             }
         }
-        Command::Dossier(DossierCmd::Status { code, status }) => {
-            let dossier = desk.set_dossier_status(&code, parse_status(&status)?, &actor)?;
+        Command::Dossier(DossierCmd::Status { code, status, at }) => {
+            let to = parse_status(&status)?;
+            let dossier = match at.as_deref().map(parse_date_time).transpose()? {
+                Some(at) => desk.set_dossier_status_effective(&code, to, at, &actor)?,
+                None => desk.set_dossier_status(&code, to, &actor)?,
+            };
             println!("{}: {}", dossier.code, dossier.status.label_vi());
         }
         Command::Audit(AuditCmd::Verify { json }) => {

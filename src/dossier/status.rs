@@ -114,7 +114,25 @@ impl Status {
     }
 
     pub fn parse(name: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == name)
+        use Status::*;
+        // A match rather than a search of `ALL`: reports parse a few million of these.
+        Some(match name {
+            "draft" => Draft,
+            "ready" => Ready,
+            "signed" => Signed,
+            "queued" => Queued,
+            "new_registration" => NewRegistration,
+            "received" => Received,
+            "not_accepted" => NotAccepted,
+            "processing" => Processing,
+            "supplement_requested" => SupplementRequested,
+            "financial_obligation" => FinancialObligation,
+            "withdrawn" => Withdrawn,
+            "stopped" => Stopped,
+            "processed" => Processed,
+            "returned" => Returned,
+            _ => return None,
+        })
     }
 
     /// The Vietnamese label used on the portal and in messages.
@@ -192,6 +210,14 @@ impl fmt::Display for Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_is_the_inverse_of_as_str() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Status::parse("done"), None);
+    }
 
     #[test]
     fn national_codes_round_trip_one_to_ten() {

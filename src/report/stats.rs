@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::clock::DayTable;
 use crate::dossier::Status;
 use crate::dossier::deadline::{StatusChange, WorkingClock, deadline};
-use crate::store::{ReportRow, Store, StoreError, parse_status_changes_into};
+use crate::store::{ReportRow, Store, StoreError, parse_deadline_changes_into};
 use crate::{Desk, DeskError};
 
 /// The figures of one row (the office, one procedure or one clerk).
@@ -295,7 +295,7 @@ fn gather(
     let mut part = Partial::default();
     let mut changes = Vec::new();
     store.scan_report_rows(from, to, |row| {
-        parse_status_changes_into(row.status_changes, &mut changes);
+        parse_deadline_changes_into(row.status_changes, &mut changes);
         let v = verdict(
             table,
             row.received_at,

@@ -77,6 +77,46 @@ pub fn parse_status_changes_into(text: &str, changes: &mut Vec<StatusChange>) {
     }));
 }
 
+/// The status changes of a `status_changes` column that can affect a deadline verdict: entries to status 5,
+/// the first entry after each of them (it ends the pause) and the entries that stop the clock. The others
+/// change nothing in [`crate::dossier::deadline::deadline`] — a change that neither starts nor ends a pause
+/// nor stops the clock is a no-op there, in any prefix of the time-ordered list — so their times are not
+/// even parsed. Entries recorded out of time order (changes entered after the fact) make the rule unsafe:
+/// then every entry is kept, as [`parse_status_changes_into`] does.
+pub fn parse_deadline_changes_into(text: &str, changes: &mut Vec<StatusChange>) {
+    changes.clear();
+    let mut previous = "";
+    let mut paused = false;
+    for item in text.split(';') {
+        let Some((at, status)) = item.split_once('>') else {
+            continue;
+        };
+        if at < previous {
+            parse_status_changes_into(text, changes);
+            return;
+        }
+        previous = at;
+        let Some(to) = Status::parse(status) else {
+            continue;
+        };
+        let pause = to == Status::SupplementRequested;
+        let stop = matches!(
+            to,
+            Status::Processed
+                | Status::Returned
+                | Status::Withdrawn
+                | Status::Stopped
+                | Status::NotAccepted
+        );
+        if (pause || stop || paused)
+            && let Some(at) = parse_local_time(at)
+        {
+            changes.push(StatusChange { at, to });
+            paused = pause;
+        }
+    }
+}
+
 impl Store {
     /// The deadline facts of dossier `code`.
     pub fn dossier_facts(&self, code: &str) -> Result<DossierFacts, StoreError> {
@@ -123,6 +163,29 @@ mod tests {
             );
         }
         assert_eq!(parse_local_time("2026-02-30 09:15:00"), None);
+        let mut kept = Vec::new();
+        parse_deadline_changes_into(
+            "2026-02-10 09:00:00.000>ready;2026-02-10 09:00:00.000>received;\
+             2026-02-11 09:00:00.000>supplement_requested;2026-02-12 09:00:00.000>processing;\
+             2026-02-13 09:00:00.000>financial_obligation;2026-02-16 09:00:00.000>processed",
+            &mut kept,
+        );
+        let kept: Vec<Status> = kept.iter().map(|c| c.to).collect();
+        assert_eq!(
+            kept,
+            [
+                Status::SupplementRequested,
+                Status::Processing,
+                Status::Processed
+            ]
+        );
+        // Out of time order: everything is kept.
+        let mut all = Vec::new();
+        parse_deadline_changes_into(
+            "2026-02-12 09:00:00.000>ready;2026-02-11 09:00:00>supplement_requested",
+            &mut all,
+        );
+        assert_eq!(all.len(), 2);
         assert_eq!(
             parse_status_changes(
                 "2026-02-10 09:15:00.250>ready;bad;2026-02-11 10:00:00.000>received"

@@ -226,3 +226,79 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     "#,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+    use rusqlite::Connection;
+
+    /// A database written by version 2 gets migration 3's facts from its audit log.
+    #[test]
+    fn migration_3_backfills_the_facts_from_the_log() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.execute_batch(
+            r#"
+            INSERT INTO procedures VALUES ('1.004222', 'Đăng ký thường trú', '{}', '2026-01-01');
+            INSERT INTO dossiers VALUES ('id-1', 'X-260210-0001', 'X', '1.004222', 'Đăng ký thường trú', '{}',
+                'A', '001090012345', 'counter', 'counter', '2026-02-10 09:15:00', '2026-02-26 09:15:00',
+                'processing', '[]', '', 'clerk', '2026-02-10');
+            INSERT INTO dossier_documents VALUES ('id-1', 0, 'TP1', 'Tờ khai', 1, 1, 0, 0, NULL);
+            INSERT INTO dossier_documents VALUES ('id-1', 1, 'TP2', 'Giấy chứng sinh', 1, 1, 0, 0, NULL);
+            INSERT INTO dossier_documents VALUES ('id-1', 2, 'TP3', 'Bản sao', 0, 0, 0, 1, NULL);
+            INSERT INTO audit_log VALUES (1, '2026-02-10T02:15:00.250Z', 'clerk', 'dossier.status',
+                'dossier:X-260210-0001', NULL, '{"status":"received"}', '', '');
+            INSERT INTO audit_log VALUES (2, '2026-02-11T03:00:00.000Z', 'clerk', 'dossier.status',
+                'dossier:X-260210-0001', NULL, '{"status":"supplement_requested"}', '', '');
+            INSERT INTO audit_log VALUES (3, '2026-02-25T01:00:00.000Z', 'clerk', 'apology.issued',
+                'dossier:X-260210-0001', NULL, '{"new_due":"2026-03-02 09:15:00"}', '', '');
+            INSERT INTO audit_log VALUES (4, '2026-02-26T01:00:00.000Z', 'sync', 'dossier.status',
+                'dossier:X-260210-0001', NULL,
+                '{"status":"processing","effective_at":"2026-02-24 08:00:00"}', '', '');
+            "#,
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATIONS[2]).unwrap();
+        let (changes, apologies, due, missing): (String, i64, String, i64) = conn
+            .query_row(
+                "SELECT status_changes, apologies, reappointed_due, documents_missing FROM dossiers",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            changes,
+            "2026-02-10 09:15:00.250>received;2026-02-11 10:00:00.000>supplement_requested;\
+             2026-02-24 08:00:00>processing"
+        );
+        assert_eq!(
+            (apologies, due.as_str(), missing),
+            (1, "2026-03-02 09:15:00", 2)
+        );
+        // From now on the triggers keep them.
+        conn.execute(
+            "INSERT INTO audit_log VALUES (5, '2026-02-27T02:00:00.000Z', 'clerk', 'dossier.status',
+                'dossier:X-260210-0001', NULL, '{\"status\":\"processed\"}', '', '')",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE dossier_documents SET pdf_sha256 = NULL, mandatory = 0 WHERE code = 'TP2'",
+            [],
+        )
+        .unwrap();
+        let (changes, missing): (String, i64) = conn
+            .query_row(
+                "SELECT status_changes, documents_missing FROM dossiers",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(
+            changes.ends_with(";2026-02-27 09:00:00.000>processed"),
+            "{changes}"
+        );
+        assert_eq!(missing, 1);
+    }
+}

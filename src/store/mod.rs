@@ -23,7 +23,10 @@ mod users;
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
 pub use dossiers::DossierFilter;
-pub use facts::{DossierFacts, parse_local_time, parse_status_changes, parse_status_changes_into};
+pub use facts::{
+    DossierFacts, parse_deadline_changes_into, parse_local_time, parse_status_changes,
+    parse_status_changes_into,
+};
 pub use outbox::{JobState, JobUpdate, OutboxFile, OutboxJob, idempotency_key, now_ms};
 pub use portal_status::PortalDossier;
 pub use procedures::ImportReport;
