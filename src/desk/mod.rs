@@ -5,6 +5,8 @@
 //! UI maps to Vietnamese or English text. It is `Send + Sync`: the store sits behind a mutex, which is cheap at
 //! counter scale (one clerk, a handful of writes a minute).
 
+mod queue;
+
 use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::catalog::{self, CatalogError, Procedure};
 use crate::dossier::{AgencyId, CodeError, Dossier, DossierError, NewDossier, Status};

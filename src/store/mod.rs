@@ -19,7 +19,9 @@ mod stats;
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
 pub use dossiers::DossierFilter;
-pub use outbox::{JobState, JobUpdate, OutboxFile, OutboxJob, idempotency_key, now_ms};
+pub use outbox::{
+    JobState, JobUpdate, OutboxFile, OutboxJob, QueueCounts, QueuePage, idempotency_key, now_ms,
+};
 pub use portal_status::PortalDossier;
 pub use procedures::ImportReport;
 pub use stats::{AuditTrails, ReportDossier};
