@@ -51,11 +51,12 @@ pub enum ErrorCode {
     DatabaseCorrupt,
     ApologyAfterDue,
     FileUnwritable,
+    JobNotFound,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -75,6 +76,7 @@ impl ErrorCode {
         ErrorCode::DatabaseCorrupt,
         ErrorCode::ApologyAfterDue,
         ErrorCode::FileUnwritable,
+        ErrorCode::JobNotFound,
         ErrorCode::Internal,
     ];
 
@@ -100,6 +102,7 @@ impl ErrorCode {
             ErrorCode::DatabaseCorrupt => "database_corrupt",
             ErrorCode::ApologyAfterDue => "apology_after_due",
             ErrorCode::FileUnwritable => "file_unwritable",
+            ErrorCode::JobNotFound => "job_not_found",
             ErrorCode::Internal => "internal",
         }
     }
@@ -149,6 +152,10 @@ impl DeskError {
                 StoreError::NotFound {
                     what: "hồ sơ", ..
                 } => ErrorCode::DossierNotFound,
+                StoreError::NotFound {
+                    what: "việc gửi",
+                ..
+                } => ErrorCode::JobNotFound,
                 StoreError::NotFound { .. } => ErrorCode::UnknownProcedure,
                 StoreError::Transition(_) | StoreError::JobState { .. } => {
                     ErrorCode::IllegalTransition

@@ -16,7 +16,7 @@ mod worker;
 
 pub use client::{CallError, PortalClient};
 pub use poll::CURSOR_KEY;
-pub use service::{Connectivity, QueueService, QueueStatus, ServiceEvent};
+pub use service::{Connectivity, QueueProblem, QueueService, QueueStatus, ServiceEvent};
 pub use wire::dossier_json;
 
 use crate::store::{JobUpdate, Store, StoreError, now_ms};

@@ -34,6 +34,7 @@ export interface ScreenEntry {
 
 export const SCREENS: readonly ScreenEntry[] = [
   { id: 'dossiers', label: 'nav.dossiers', role: 'clerk', load: () => import('./DossiersScreen.svelte') },
+  { id: 'queue', label: 'nav.queue', role: 'clerk', load: () => import('./QueueScreen.svelte') },
 ];
 
 /** The screen for `id`, if it is registered. */

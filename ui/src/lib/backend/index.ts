@@ -8,6 +8,7 @@ import { tauriBackend } from './tauri';
 import { BackendError, type Backend } from './types';
 
 export * from './types';
+export * from './queue';
 
 function unavailable(): Promise<never> {
   return Promise.reject(new BackendError({ code: 'internal', message: 'not running inside the MotCua Desk shell' }));
@@ -22,5 +23,13 @@ export function createBackend(): Backend {
     getDossier: unavailable,
     createDossier: unavailable,
     dossierTimeline: unavailable,
+    queuePage: unavailable,
+    queueStatus: unavailable,
+    retryJob: unavailable,
+    cancelJob: unavailable,
+    pauseQueue: unavailable,
+    resumeQueue: unavailable,
+    onQueueStatus: () => Promise.resolve(() => {}),
+    onQueueEvent: () => Promise.resolve(() => {}),
   };
 }

@@ -23,6 +23,7 @@ export const KNOWN_ERROR_CODES = [
   'database_corrupt',
   'apology_after_due',
   'file_unwritable',
+  'job_not_found',
   'internal',
 ] as const;
 
