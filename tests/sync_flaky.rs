@@ -49,6 +49,7 @@ fn resets_cuts_stalls_and_a_slow_link_still_give_exactly_once() {
             stall: Duration::from_secs(2),
             bytes_per_sec: 2_000_000,
             cut_first: 2,
+            cut_first_at: 0,
         },
     );
     let desk = office(
@@ -114,6 +115,7 @@ fn soak_dossiers_through_thirty_percent_failing_connections() {
             stall: Duration::from_secs(2),
             bytes_per_sec: 0,
             cut_first: 2,
+            cut_first_at: 0,
         },
     );
     let desk = office(
@@ -137,11 +139,22 @@ fn soak_dossiers_through_thirty_percent_failing_connections() {
     };
     let mut baseline = None;
     let mut rounds = 0;
+    let mut next_sample = 0;
+    let started = std::time::Instant::now();
     loop {
         let jobs = desk.queue().unwrap();
         let done = jobs.iter().filter(|j| !j.state.is_live()).count() as u64;
         if baseline.is_none() && done >= count / 10 {
             baseline = Some(rss_bytes());
+        }
+        // RSS samples every tenth of the run, for BENCHMARKS.md (memory must stay flat).
+        if done >= next_sample {
+            eprintln!(
+                "soak sample: {done}/{count} done, {:.0} s, RSS {:.1} MiB",
+                started.elapsed().as_secs_f64(),
+                rss_bytes() as f64 / (1 << 20) as f64
+            );
+            next_sample = done + (count / 10).max(1);
         }
         if done == count {
             break;
