@@ -116,6 +116,8 @@ impl Store {
             .map_err(|e| sql_err(&db_path, e))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|e| sql_err(&db_path, e))?;
+        // Room for every statement of a submit and of the worker's loop (the default keeps 16).
+        conn.set_prepared_statement_cache_capacity(64);
         let mut store = Store {
             conn,
             dir: dir.to_owned(),

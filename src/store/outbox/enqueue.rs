@@ -121,27 +121,34 @@ fn enqueue_in(tx: &Transaction<'_>, code: &str, actor: &str) -> Result<i64, Stor
     }
     let now = utc_now();
     let id: i64 = tx
-        .query_row(
+        .prepare_cached(
             "INSERT INTO outbox_jobs (dossier_code, kind, state, next_attempt_at, idempotency_key,
                 created_at, updated_at) VALUES (?1, 'submit', 'queued', ?2, ?3, ?4, ?4) RETURNING id",
-            params![code, now_ms(), idempotency_key(&dossier_id), now],
-            |r| r.get(0),
+        )
+        .and_then(|mut stmt| {
+            stmt.query_row(
+                params![code, now_ms(), idempotency_key(&dossier_id), now],
+                |r| r.get(0),
+            )
+        })
+        .map_err(sql)?;
+    let mut insert_file = tx
+        .prepare_cached(
+            "INSERT INTO outbox_files (job_id, ordinal, doc_code, file_name, sha256, size)
+             SELECT ?1, ?2, ?3, ?4, sha256, size FROM blobs WHERE sha256 = ?5",
         )
         .map_err(sql)?;
     for (ordinal, (doc_code, _, sha)) in docs.iter().enumerate() {
         let Some(sha) = sha else { continue };
-        tx.execute(
-            "INSERT INTO outbox_files (job_id, ordinal, doc_code, file_name, sha256, size)
-             SELECT ?1, ?2, ?3, ?4, sha256, size FROM blobs WHERE sha256 = ?5",
-            params![
+        insert_file
+            .execute(params![
                 id,
                 ordinal as i64,
                 doc_code,
                 format!("{code}-{doc_code}.pdf"),
                 sha
-            ],
-        )
-        .map_err(sql)?;
+            ])
+            .map_err(sql)?;
     }
     crate::store::dossiers::write_status(
         tx,

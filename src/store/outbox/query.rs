@@ -56,12 +56,10 @@ impl Store {
     pub fn outbox_job(&self, id: i64) -> Result<OutboxJob, StoreError> {
         let (mut job, state) = self
             .conn
-            .query_row(
-                &format!("SELECT {JOB_COLUMNS} FROM outbox_jobs WHERE id = ?1"),
-                [id],
-                job_from_row,
-            )
-            .optional()
+            .prepare_cached(&format!(
+                "SELECT {JOB_COLUMNS} FROM outbox_jobs WHERE id = ?1"
+            ))
+            .and_then(|mut stmt| stmt.query_row([id], job_from_row).optional())
             .map_err(|e| self.sql(e))?
             .ok_or_else(|| StoreError::NotFound {
                 what: "việc gửi",
