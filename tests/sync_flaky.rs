@@ -146,12 +146,11 @@ fn soak_dossiers_through_thirty_percent_failing_connections() {
     let on_event = |event: &motcua::sync::Event| {
         if matches!(event, motcua::sync::Event::Accepted { .. }) {
             let n = accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-            if n % step == 0 {
-                samples.lock().unwrap().push((
-                    n,
-                    started.elapsed().as_secs_f64(),
-                    rss_bytes(),
-                ));
+            if n.is_multiple_of(step) {
+                samples
+                    .lock()
+                    .unwrap()
+                    .push((n, started.elapsed().as_secs_f64(), rss_bytes()));
             }
         }
     };
