@@ -7,6 +7,11 @@
 #[path = "../tests/support/signed_pdf.rs"]
 mod signed_pdf;
 
+/// The tests' fault-injecting proxy, here for its bandwidth limit, a connection cut and its byte count.
+#[allow(dead_code)]
+#[path = "../tests/sync_support/proxy.rs"]
+mod proxy;
+
 use motcua::Desk;
 use motcua::dossier::{Applicant, ApplicantKind, Channel, NewDossier, ResultReturn, Status};
 use motcua::sync::{self, RunOptions, SyncConfig};
@@ -21,8 +26,15 @@ fn main() {
     let jobs: usize = arg("BENCH_JOBS", 10_000);
     let dossiers: usize = arg("BENCH_DOSSIERS", 50);
     let tmp = tempfile::tempdir().expect("temp dir");
-    enqueue_and_list(&tmp.path().join("queue"), jobs);
-    loopback(tmp.path(), dossiers);
+    if jobs > 0 {
+        enqueue_and_list(&tmp.path().join("queue"), jobs);
+    }
+    if dossiers > 0 {
+        loopback(tmp.path(), dossiers);
+    }
+    if arg("BENCH_SLOW_LINK", 1) > 0 {
+        slow_link(&tmp.path().join("slow"));
+    }
 }
 
 fn arg(var: &str, default: usize) -> usize {
@@ -66,7 +78,10 @@ fn pdf(size: usize, seed: u64) -> Vec<u8> {
 }
 
 /// Creates `n` signed dossiers with their PDFs (one file of `size` bytes per mandatory document, split).
-fn signed(desk: &Desk, n: usize, size: usize) -> Vec<String> {
+/// With `distinct` false every dossier gets the same PDFs (one blob each): enough for enqueue timings,
+/// which do not read the files, and it spares signing thousands of PDFs in the set-up.
+fn signed(desk: &Desk, n: usize, size: usize, distinct: bool) -> Vec<String> {
+    let mut shared = std::collections::HashMap::new();
     (0..n)
         .map(|i| {
             let d = desk
@@ -74,7 +89,14 @@ fn signed(desk: &Desk, n: usize, size: usize) -> Vec<String> {
                 .expect("dossier");
             let docs: Vec<_> = d.documents.iter().filter(|x| x.mandatory).collect();
             for (k, doc) in docs.iter().enumerate() {
-                let bytes = pdf(size / docs.len(), (i * 10 + k) as u64);
+                let bytes = if distinct {
+                    pdf(size / docs.len(), (i * 10 + k) as u64)
+                } else {
+                    shared
+                        .entry(k)
+                        .or_insert_with(|| pdf(size / docs.len(), k as u64))
+                        .clone()
+                };
                 let sha = desk
                     .with_store(|s| s.put_blob(&bytes, "application/pdf"))
                     .expect("blob");
@@ -107,21 +129,33 @@ fn open(dir: &Path, url: &str) -> Desk {
 fn enqueue_and_list(dir: &Path, n: usize) {
     let desk = open(dir, "http://127.0.0.1:9");
     let t = Instant::now();
-    let codes = signed(&desk, n, 6_000);
+    let codes = signed(&desk, n, 6_000, false);
     println!(
         "(set-up of {n} signed dossiers: {:.1} s)",
         t.elapsed().as_secs_f64()
     );
     let (one_by_one, batch) = codes.split_at(codes.len() / 2);
     let t = Instant::now();
+    let cpu = cpu_seconds();
     for code in one_by_one {
         desk.submit(code, "bench").expect("submit");
     }
     let took = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
     println!(
-        "enqueue {} jobs one by one: {took:.2} s ({:.0} jobs/s)",
+        "enqueue {} jobs one by one: {took:.2} s ({:.0} jobs/s); CPU (user+sys) {:.3} ms per job",
         one_by_one.len(),
-        one_by_one.len() as f64 / took
+        one_by_one.len() as f64 / took,
+        cpu * 1000.0 / one_by_one.len() as f64
+    );
+    // The floor under one-by-one enqueueing: each submit is one durable commit, i.e. one fdatasync of the
+    // WAL (synchronous=FULL). Measured in the same folder, same run: appending 4 KiB and fdatasync-ing.
+    let floor = fsync_floor(dir, one_by_one.len().min(2_000));
+    println!(
+        "fsync floor: fdatasync of a 4 KiB append in the data folder: {:.3} ms each, i.e. {:.2} s for {} commits",
+        floor * 1000.0,
+        floor * one_by_one.len() as f64,
+        one_by_one.len()
     );
     let t = Instant::now();
     let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
@@ -138,9 +172,56 @@ fn enqueue_and_list(dir: &Path, n: usize) {
         "list {listed} jobs: {:.1} ms",
         t.elapsed().as_secs_f64() * 1000.0
     );
+    // What the queue screen asks: one page of 100 (waiting first) with the counts.
+    for _ in 0..2 {
+        let t = Instant::now();
+        let page = desk.queue_page(0, 100).expect("page");
+        println!(
+            "queue screen page: {} of {} jobs with counts: {:.1} ms",
+            page.jobs.len(),
+            page.total,
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
 }
 
-fn loopback(root: &Path, n: usize) {
+/// CPU time (user + system) of this process so far, from /proc/self/stat (clock ticks of 1/100 s).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of stat(5), i.e. 11 and 12 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Seconds per fdatasync of a 4 KiB append to a file in `dir` (median of `n`).
+fn fsync_floor(dir: &Path, n: usize) -> f64 {
+    use std::io::Write;
+    let path = dir.join("fsync-probe.bin");
+    let mut file = std::fs::File::create(&path).expect("probe file");
+    let block = [0x5au8; 4096];
+    let mut times: Vec<f64> = (0..n.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            file.write_all(&block).expect("probe write");
+            file.sync_data().expect("probe fdatasync");
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    let _ = std::fs::remove_file(&path);
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// Starts the portal on a free loopback port over `root/portal`: (process, URL, office token).
+fn start_portal(root: &Path) -> (std::process::Child, String, String) {
     let portal_bin = std::env::current_exe()
         .ok()
         .and_then(|p| p.parent()?.parent().map(|d| d.join("motcua-portal")))
@@ -172,8 +253,13 @@ fn loopback(root: &Path, n: usize) {
         .trim()
         .trim_start_matches("motcua-portal listening on ")
         .to_owned();
+    (portal, url, token)
+}
+
+fn loopback(root: &Path, n: usize) {
+    let (mut portal, url, token) = start_portal(root);
     let desk = open(&root.join("office"), &url);
-    for code in signed(&desk, n, 1_000_000) {
+    for code in signed(&desk, n, 1_000_000, true) {
         desk.submit(&code, "bench").expect("submit");
     }
     let config = desk
@@ -194,4 +280,72 @@ fn loopback(root: &Path, n: usize) {
     );
     let _ = portal.kill();
     let _ = portal.wait();
+}
+
+/// Through the proxy limited to 1 Mbit/s (125,000 bytes/s per direction): goodput of one 1.5 MB dossier
+/// (file bytes over the wall time from the start of the run to the portal's acknowledgement) against the
+/// link; then the same with the connection cut once mid-upload, and the bytes sent again (the proxy's count
+/// of client bytes, minus the uncut run's).
+fn slow_link(root: &Path) {
+    const LINK: u64 = 125_000;
+    let mut upstream = Vec::new();
+    for (name, cut) in [("clean", None), ("cut", Some(700_000u64))] {
+        let dir = root.join(name);
+        let (mut portal, url, token) = start_portal(&dir);
+        let link = proxy::Proxy::start(
+            url.trim_start_matches("http://"),
+            proxy::Faults {
+                reset: 0.0,
+                cut: 0.0,
+                cut_within: 0,
+                stall_rate: 0.0,
+                stall: std::time::Duration::ZERO,
+                bytes_per_sec: LINK,
+                cut_first: u64::from(cut.is_some()),
+                cut_first_at: cut.unwrap_or(0),
+            },
+        );
+        let desk = open(&dir.join("office"), &link.url);
+        desk.set_setting("sync.backoff-base-ms", "200", "bench")
+            .expect("setting");
+        desk.set_setting("sync.concurrency", "1", "bench")
+            .expect("setting");
+        let codes = signed(&desk, 1, 1_500_000, true);
+        desk.submit(&codes[0], "bench").expect("submit");
+        let bytes = desk.queue().expect("queue")[0].total_bytes();
+        let config = desk
+            .with_store(|s| SyncConfig::from_store_with_token(s, &token))
+            .expect("config");
+        let options = RunOptions {
+            once: true,
+            ..RunOptions::default()
+        };
+        let t = Instant::now();
+        let mut accepted = 0;
+        for _ in 0..100 {
+            let report =
+                sync::run(&desk.data_dir(), &config, &options, "bench", &|_| {}).expect("run");
+            accepted += report.accepted;
+            if accepted > 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let took = t.elapsed().as_secs_f64();
+        let sent = link
+            .upstream_bytes
+            .load(std::sync::atomic::Ordering::SeqCst);
+        upstream.push(sent);
+        println!(
+            "1 Mbit/s link, {name}: {bytes} file bytes accepted={accepted} in {took:.2} s: goodput {:.0} B/s = {:.1} % of the link; {sent} bytes sent by the client",
+            bytes as f64 / took,
+            100.0 * bytes as f64 / took / LINK as f64
+        );
+        let _ = portal.kill();
+        let _ = portal.wait();
+    }
+    println!(
+        "1 Mbit/s link: the cut cost {} bytes sent again (largest chunk allowed: sync.chunk-max)",
+        upstream[1].saturating_sub(upstream[0])
+    );
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end test of the MotCua Desk app: builds the UI and the shell (debug, bundled UI), imports the sample
 # catalogue into a throw-away data folder, starts a virtual display (Xvfb) and tauri-driver (in front of
-# WebKitWebDriver), then runs every tests/e2e/*.e2e.mjs in turn (desk.e2e.mjs creates a dossier through the
-# window and checks it with the `motcua` CLI; supervisor.e2e.mjs signs in, verifies, configures, reports). HOME and XDG_* point into the temporary folder so nothing touches the real
+# WebKitWebDriver), then runs every tests/e2e/*.e2e.mjs in turn, each with a fresh app session on the same
+# data folder (desk.e2e.mjs creates a dossier through the window and checks it with the `motcua` CLI;
+# supervisor.e2e.mjs signs in, verifies, configures, reports; queue.e2e.mjs drives the outbox against the
+# sandbox portal, whose database and office token are made here so the app starts with its queue
+# configured; counter.e2e.mjs runs the counter workflow). HOME and XDG_* point into the temporary folder so nothing touches the real
 # profile. Screenshots land in target/e2e-screenshots/. Exits non-zero if any step fails.
 #
 # Needs: `npm ci` done in ui/, the `motcua` CLI buildable, xvfb, webkit2gtk-driver, tauri-driver on PATH
@@ -69,6 +72,19 @@ export MOTCUA_WEBVIEW_COMPOSITING=1
 
 "$cli" catalog import "$catalog" >"$work/catalog-import.log"
 
+# The sandbox portal for the outbox flow: its database and office token now, so the app (started by
+# tauri-driver, inheriting this environment) finds its queue configured; queue.e2e.mjs starts and stops it.
+portal_bin="$target_dir/debug/motcua-portal"
+portal_db="$work/portal"
+portal_port=18787
+while (exec 3<>"/dev/tcp/127.0.0.1/$portal_port") 2>/dev/null; do portal_port=$((portal_port + 1)); done
+agency="$("$cli" config get agency.code 2>/dev/null || true)"
+agency="${agency:-000.00.06.H56}"
+MOTCUA_PORTAL_TOKEN="$("$portal_bin" --db "$portal_db" token create --office "$agency" 2>/dev/null)"
+export MOTCUA_PORTAL_TOKEN
+"$cli" config set portal.url "http://127.0.0.1:$portal_port" >/dev/null
+"$cli" config set portal.token-env MOTCUA_PORTAL_TOKEN >/dev/null
+
 # A free display number and free ports, so parallel runs (or a developer's own X server) do not collide.
 display=99
 while [ -e "/tmp/.X${display}-lock" ] || [ -e "/tmp/.X11-unix/X${display}" ]; do display=$((display + 1)); done
@@ -88,11 +104,11 @@ pids+=($!)
 for _ in $(seq 100); do port_free "$port" || break; sleep 0.1; done
 port_free "$port" && fail "tauri-driver did not listen on $port (see $work/tauri-driver.log)"
 
-# Every tests/e2e/*.e2e.mjs in turn, each with a fresh app session on the same data folder.
 status=0
 for test in tests/e2e/*.e2e.mjs; do
   echo "e2e: running $test on DISPLAY=$DISPLAY, tauri-driver :$port"
   APP_BINARY="$app" MOTCUA_BIN="$cli" WEBDRIVER_PORT="$port" SCREENSHOT_DIR="$screenshots" E2E_WORK="$work" \
+    PORTAL_BIN="$portal_bin" PORTAL_DB="$portal_db" PORTAL_PORT="$portal_port" REPO="$repo" \
     node "$test" || status=1
 done
 echo "e2e: screenshots in $screenshots"

@@ -51,11 +51,14 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state::DeskState::open_default())
+        .manage(commands::verify::VerifyRuns::default())
+        .manage(commands::queue::QueueState::default())
         .setup(|app| {
             webview_memory(app);
+            // The outbox runs in the background from the start (issue 9: always-visible online state).
+            commands::queue::start(app.handle());
             Ok(())
         })
-        .manage(commands::verify::VerifyRuns::default())
         .invoke_handler(tauri::generate_handler![
             commands::list_procedures,
             commands::list_dossiers,
@@ -80,8 +83,21 @@ pub fn run() {
             commands::settings::import_trust_certificate,
             commands::reports::report_figures,
             commands::reports::export_report,
+            commands::queue::queue_page,
+            commands::queue::queue_status,
+            commands::queue::retry_job,
+            commands::queue::cancel_job,
+            commands::queue::pause_queue,
+            commands::queue::resume_queue,
         ])
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| {
+            app.run(|handle, event| {
+                if let tauri::RunEvent::Exit = event {
+                    commands::queue::stop(handle);
+                }
+            })
+        });
     if let Err(error) = result {
         // Only the binary decides how to fail: a clear message and a non-zero exit.
         eprintln!("MotCua Desk không khởi động được / could not start: {error}");

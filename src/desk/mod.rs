@@ -5,6 +5,8 @@
 //! UI maps to Vietnamese or English text. It is `Send + Sync`: the store sits behind a mutex, which is cheap at
 //! counter scale (one clerk, a handful of writes a minute).
 
+mod queue;
+
 use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::catalog::{self, CatalogError, Procedure};
 use crate::dossier::{AgencyId, CodeError, Dossier, DossierError, NewDossier, Status};
@@ -70,11 +72,12 @@ pub enum ErrorCode {
     LoginTaken,
     InvalidSetting,
     CertificateInvalid,
+    JobNotFound,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -102,6 +105,7 @@ impl ErrorCode {
         ErrorCode::LoginTaken,
         ErrorCode::InvalidSetting,
         ErrorCode::CertificateInvalid,
+        ErrorCode::JobNotFound,
         ErrorCode::Internal,
     ];
 
@@ -135,6 +139,7 @@ impl ErrorCode {
             ErrorCode::LoginTaken => "login_taken",
             ErrorCode::InvalidSetting => "invalid_setting",
             ErrorCode::CertificateInvalid => "certificate_invalid",
+            ErrorCode::JobNotFound => "job_not_found",
             ErrorCode::Internal => "internal",
         }
     }
@@ -198,6 +203,10 @@ impl DeskError {
                 StoreError::NotFound {
                     what: "hồ sơ", ..
                 } => ErrorCode::DossierNotFound,
+                StoreError::NotFound {
+                    what: "việc gửi",
+                ..
+                } => ErrorCode::JobNotFound,
                 StoreError::NotFound { .. } => ErrorCode::UnknownProcedure,
                 StoreError::Transition(_) | StoreError::JobState { .. } => {
                     ErrorCode::IllegalTransition

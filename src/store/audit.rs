@@ -80,13 +80,14 @@ pub(super) fn append(
     before: Option<&serde_json::Value>,
     after: Option<&serde_json::Value>,
 ) -> rusqlite::Result<()> {
-    let (count, prev): (i64, String) =
-        tx.query_row("SELECT count, hash FROM audit_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    let last_seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM audit_log", [], |r| {
-        r.get(0)
-    })?;
+    // Cached statements: every audited change runs these four, and preparing them costs about as much as
+    // running them.
+    let (count, prev): (i64, String) = tx
+        .prepare_cached("SELECT count, hash FROM audit_head WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let last_seq: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM audit_log")?
+        .query_row([], |r| r.get(0))?;
     let seq = last_seq + 1;
     let at = utc_now();
     let before = before.map(|v| v.to_string());
@@ -101,15 +102,15 @@ pub(super) fn append(
         after.as_deref(),
         &prev,
     );
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_log (seq, at, actor, action, entity, before, after, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![seq, at, actor, action, entity, before, after, prev, hash],
-    )?;
-    tx.execute(
-        "UPDATE audit_head SET count = ?1, hash = ?2 WHERE id = 1",
-        params![count + 1, hash],
-    )?;
+    )?
+    .execute(params![
+        seq, at, actor, action, entity, before, after, prev, hash
+    ])?;
+    tx.prepare_cached("UPDATE audit_head SET count = ?1, hash = ?2 WHERE id = 1")?
+        .execute(params![count + 1, hash])?;
     Ok(())
 }
 

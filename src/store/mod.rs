@@ -27,7 +27,9 @@ pub use facts::{
     DossierFacts, parse_deadline_changes_into, parse_local_time, parse_status_changes,
     parse_status_changes_into,
 };
-pub use outbox::{JobState, JobUpdate, OutboxFile, OutboxJob, idempotency_key, now_ms};
+pub use outbox::{
+    JobState, JobUpdate, OutboxFile, OutboxJob, QueueCounts, QueuePage, idempotency_key, now_ms,
+};
 pub use portal_status::PortalDossier;
 pub use procedures::ImportReport;
 pub use report_rows::ReportRow;
@@ -123,6 +125,8 @@ impl Store {
             .map_err(|e| sql_err(&db_path, e))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|e| sql_err(&db_path, e))?;
+        // Room for every statement of a submit and of the worker's loop (the default keeps 16).
+        conn.set_prepared_statement_cache_capacity(64);
         let mut store = Store {
             conn,
             dir: dir.to_owned(),

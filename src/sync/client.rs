@@ -272,6 +272,29 @@ impl PortalClient {
         Err(classify(response))
     }
 
+    /// GET /healthz: whether the portal answers at all (online/offline indicator). No token is sent; an
+    /// answer other than `200 ok` (a proxy's error page, a captive portal) counts as offline.
+    pub fn health(&self) -> Result<(), CallError> {
+        let mut response = self
+            .agent
+            .get(self.url("/healthz"))
+            .call()
+            .map_err(transport)?;
+        if response.status() == StatusCode::OK {
+            let text = response
+                .body_mut()
+                .with_config()
+                .limit(64)
+                .read_to_string()
+                .unwrap_or_default();
+            if text.trim() == "ok" {
+                return Ok(());
+            }
+            return Err(garbage("/healthz did not answer ok"));
+        }
+        Err(classify(response))
+    }
+
     /// GET /api/v1/dossiers?changed_since=N: one page of the change feed.
     pub fn changes(&self, since: i64, limit: u32) -> Result<FeedPage, CallError> {
         let response = self

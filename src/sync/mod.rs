@@ -10,11 +10,13 @@
 
 pub mod client;
 mod poll;
+pub mod service;
 mod wire;
 mod worker;
 
 pub use client::{CallError, PortalClient};
 pub use poll::CURSOR_KEY;
+pub use service::{Connectivity, QueueProblem, QueueService, QueueStatus, ServiceEvent};
 pub use wire::dossier_json;
 
 use crate::store::{JobUpdate, Store, StoreError, now_ms};
@@ -208,6 +210,9 @@ pub struct RunOptions {
     pub once: bool,
     /// Set to stop a continuous run (the desktop shell's pause button).
     pub stop: Arc<AtomicBool>,
+    /// Set to end a continuous run's sleep early (a new job was queued, a job was retried, the portal came
+    /// back); the run clears it when it wakes.
+    pub wake: Arc<AtomicBool>,
 }
 
 /// What a run did.
@@ -299,7 +304,10 @@ pub fn run(
             .min(config.poll_every)
             .max(Duration::from_millis(50));
         let deadline = Instant::now() + wait;
-        while Instant::now() < deadline && !options.stop.load(Ordering::SeqCst) {
+        while Instant::now() < deadline
+            && !options.stop.load(Ordering::SeqCst)
+            && !options.wake.swap(false, Ordering::SeqCst)
+        {
             std::thread::sleep(Duration::from_millis(50).min(wait));
         }
         shared.token_rejected.store(false, Ordering::SeqCst);
@@ -349,11 +357,13 @@ fn run_one(shared: &Shared<'_>, store: &mut Store, id: i64) -> Result<(), SyncEr
         sizer: &shared.sizer,
         events: shared.events,
         actor: shared.actor,
+        stop: &shared.options.stop,
     }
     .run(id)?;
     let job = store.outbox_job(id)?;
     let dossier = job.dossier_code.clone();
     match outcome {
+        worker::Outcome::Stopped => {}
         worker::Outcome::Accepted { receipt } => {
             shared.accepted.fetch_add(1, Ordering::SeqCst);
             (shared.events)(&Event::Accepted {

@@ -13,6 +13,7 @@ use crate::store::{JobState, JobUpdate, OutboxFile, OutboxJob, Store};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Seek, SeekFrom};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// How a job's turn ended.
@@ -24,6 +25,9 @@ pub enum Outcome {
     Call(CallError),
     /// The job cannot succeed (a local file is gone or changed): failed with this reason.
     LocalProblem(String),
+    /// The queue was paused or is shutting down between two chunks: the job stays live as it is and
+    /// resumes from the portal's offset on the next run.
+    Stopped,
 }
 
 /// How many times one chunk is resent after checksum mismatches before backing off.
@@ -37,6 +41,8 @@ pub struct JobRun<'a> {
     pub sizer: &'a Mutex<ChunkSizer>,
     pub events: &'a (dyn Fn(&Event) + Sync),
     pub actor: &'a str,
+    /// Checked before every chunk (pause, shutdown).
+    pub stop: &'a AtomicBool,
 }
 
 impl JobRun<'_> {
@@ -191,6 +197,9 @@ impl JobRun<'_> {
         let mut resends = 0;
         let mut buf = Vec::new();
         while offset < file.size {
+            if self.stop.load(Ordering::SeqCst) {
+                return Ok(Sent::Stop(Outcome::Stopped));
+            }
             let size = self.chunk_size().min(file.size - offset);
             buf.resize(size as usize, 0);
             let read = reader

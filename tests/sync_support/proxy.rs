@@ -25,6 +25,9 @@ pub struct Faults {
     /// The first this-many connections are cut mid-body whatever the dice say, so every run has faults
     /// (the client pools connections, so a short run opens few).
     pub cut_first: u64,
+    /// Where those forced cuts happen: after exactly this many upstream bytes; 0 = inside the first
+    /// request's headers.
+    pub cut_first_at: u64,
 }
 
 /// A running proxy; stops accepting when dropped.
@@ -33,6 +36,8 @@ pub struct Proxy {
     stop: Arc<AtomicBool>,
     pub connections: Arc<AtomicU64>,
     pub faulted: Arc<AtomicU64>,
+    /// Bytes forwarded from the client to the portal (requests: headers and bodies), over all connections.
+    pub upstream_bytes: Arc<AtomicU64>,
 }
 
 fn chance(p: f64) -> bool {
@@ -53,22 +58,35 @@ impl Proxy {
         let stop = Arc::new(AtomicBool::new(false));
         let connections = Arc::new(AtomicU64::new(0));
         let faulted = Arc::new(AtomicU64::new(0));
+        let upstream_bytes = Arc::new(AtomicU64::new(0));
         let upstream = upstream.to_owned();
-        let (s, c, f) = (stop.clone(), connections.clone(), faulted.clone());
+        let (s, c, f, u) = (
+            stop.clone(),
+            connections.clone(),
+            faulted.clone(),
+            upstream_bytes.clone(),
+        );
         std::thread::spawn(move || {
             while !s.load(Ordering::SeqCst) {
                 match listener.accept() {
                     Ok((client, _)) => {
                         let index = c.fetch_add(1, Ordering::SeqCst);
                         let mut faults = faults.clone();
+                        let mut forced = None;
                         if index < faults.cut_first {
-                            // Inside the first request's headers: that request surely fails.
-                            faults.cut = 1.0;
-                            faults.cut_within = 100;
+                            if faults.cut_first_at > 0 {
+                                forced = Some(faults.cut_first_at);
+                            } else {
+                                // Inside the first request's headers: that request surely fails.
+                                faults.cut = 1.0;
+                                faults.cut_within = 100;
+                            }
                         }
                         let upstream = upstream.clone();
-                        let f = f.clone();
-                        std::thread::spawn(move || handle(client, &upstream, &faults, &f));
+                        let (f, u) = (f.clone(), u.clone());
+                        std::thread::spawn(move || {
+                            handle(client, &upstream, &faults, forced, &f, u)
+                        });
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
@@ -79,6 +97,7 @@ impl Proxy {
             stop,
             connections,
             faulted,
+            upstream_bytes,
         }
     }
 }
@@ -89,7 +108,14 @@ impl Drop for Proxy {
     }
 }
 
-fn handle(client: TcpStream, upstream: &str, faults: &Faults, faulted: &AtomicU64) {
+fn handle(
+    client: TcpStream,
+    upstream: &str,
+    faults: &Faults,
+    forced_cut: Option<u64>,
+    faulted: &AtomicU64,
+    upstream_bytes: Arc<AtomicU64>,
+) {
     let _ = client.set_nonblocking(false);
     if chance(faults.reset) {
         faulted.fetch_add(1, Ordering::SeqCst);
@@ -99,7 +125,10 @@ fn handle(client: TcpStream, upstream: &str, faults: &Faults, faulted: &AtomicU6
     let Ok(server) = TcpStream::connect(upstream) else {
         return;
     };
-    let cut_after = if chance(faults.cut) {
+    let cut_after = if forced_cut.is_some() {
+        faulted.fetch_add(1, Ordering::SeqCst);
+        forced_cut
+    } else if chance(faults.cut) {
         faulted.fetch_add(1, Ordering::SeqCst);
         Some(below(faults.cut_within))
     } else {
@@ -111,13 +140,20 @@ fn handle(client: TcpStream, upstream: &str, faults: &Faults, faulted: &AtomicU6
     }
     let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
     let rate = faults.bytes_per_sec;
-    let up = std::thread::spawn(move || pump(client, server, rate, cut_after));
-    pump(s2, c2, rate, None);
+    let up =
+        std::thread::spawn(move || pump(client, server, rate, cut_after, Some(&upstream_bytes)));
+    pump(s2, c2, rate, None, None);
     let _ = up.join();
 }
 
 /// Copies `from` → `to` at most `rate` bytes/s, closing both after `cut_after` bytes.
-fn pump(mut from: TcpStream, mut to: TcpStream, rate: u64, cut_after: Option<u64>) {
+fn pump(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    rate: u64,
+    cut_after: Option<u64>,
+    counter: Option<&AtomicU64>,
+) {
     let mut buf = [0u8; 4096];
     let mut moved = 0u64;
     let start = Instant::now();
@@ -129,13 +165,20 @@ fn pump(mut from: TcpStream, mut to: TcpStream, rate: u64, cut_after: Option<u64
         let n = match cut_after {
             Some(limit) if moved + n as u64 >= limit => {
                 let keep = (limit - moved) as usize;
-                let _ = to.write_all(&buf[..keep]);
+                if to.write_all(&buf[..keep]).is_ok()
+                    && let Some(counter) = counter
+                {
+                    counter.fetch_add(keep as u64, Ordering::SeqCst);
+                }
                 break;
             }
             _ => n,
         };
         if to.write_all(&buf[..n]).is_err() {
             break;
+        }
+        if let Some(counter) = counter {
+            counter.fetch_add(n as u64, Ordering::SeqCst);
         }
         moved += n as u64;
         if rate > 0 {

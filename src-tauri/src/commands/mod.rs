@@ -3,6 +3,7 @@
 //! (`spawn_blocking`) and the UI thread never waits on the disk.
 
 pub mod probe;
+pub mod queue;
 
 use crate::dto::{DossierDto, NewDossierDto, ProcedureDto, TimelineEntryDto};
 use crate::error::ErrorEnvelope;

@@ -34,6 +34,7 @@ export interface ScreenEntry {
 
 export const SCREENS: readonly ScreenEntry[] = [
   { id: 'dossiers', label: 'nav.dossiers', role: 'clerk', load: () => import('./DossiersScreen.svelte') },
+  { id: 'queue', label: 'nav.queue', role: 'clerk', load: () => import('./QueueScreen.svelte') },
   { id: 'verify', label: 'nav.verify', role: 'supervisor', load: () => import('./VerifyScreen.svelte') },
   { id: 'reports', label: 'nav.reports', role: 'supervisor', load: () => import('./ReportsScreen.svelte') },
   { id: 'settings', label: 'nav.settings', role: 'supervisor', load: () => import('./SettingsScreen.svelte') },

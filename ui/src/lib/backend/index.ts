@@ -10,6 +10,7 @@ import { supervisorUnavailable } from './supervisor';
 
 export * from './types';
 export * from './supervisor';
+export * from './queue';
 
 function unavailable(): Promise<never> {
   return Promise.reject(new BackendError({ code: 'internal', message: 'not running inside the MotCua Desk shell' }));
@@ -26,5 +27,13 @@ export function createBackend(): Backend {
     dossierTimeline: unavailable,
     uiReady: () => Promise.resolve(),
     ...supervisorUnavailable(unavailable),
+    queuePage: unavailable,
+    queueStatus: unavailable,
+    retryJob: unavailable,
+    cancelJob: unavailable,
+    pauseQueue: unavailable,
+    resumeQueue: unavailable,
+    onQueueStatus: () => Promise.resolve(() => {}),
+    onQueueEvent: () => Promise.resolve(() => {}),
   };
 }

@@ -4,6 +4,8 @@
  */
 import { invoke } from '@tauri-apps/api/core';
 import { supervisorTauri } from './supervisor.tauri';
+import { listen } from '@tauri-apps/api/event';
+import type { QueueEvent, QueueJob, QueuePage, QueueStatus } from './queue';
 import { BackendError, type Backend, type Dossier, type NewDossier, type Procedure, type TimelineEntry } from './types';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -24,5 +26,13 @@ export function tauriBackend(): Backend {
     dossierTimeline: (code) => call<TimelineEntry[]>('dossier_timeline', { code }),
     uiReady: () => call<void>('ui_ready').catch(() => undefined),
     ...supervisorTauri(call),
+    queuePage: (offset, limit) => call<QueuePage>('queue_page', { offset, limit }),
+    queueStatus: () => call<QueueStatus>('queue_status'),
+    retryJob: (id) => call<QueueJob>('retry_job', { id }),
+    cancelJob: (id) => call<QueueJob>('cancel_job', { id }),
+    pauseQueue: () => call<QueueStatus>('pause_queue'),
+    resumeQueue: () => call<QueueStatus>('resume_queue'),
+    onQueueStatus: (handler) => listen<QueueStatus>('queue://status', (event) => handler(event.payload)),
+    onQueueEvent: (handler) => listen<QueueEvent>('queue://job', (event) => handler(event.payload)),
   };
 }

@@ -4,6 +4,7 @@
  * import `@tauri-apps/*`; they receive a `Backend`, which tests or a browser preview can replace.
  */
 import type { SupervisorApi } from './supervisor';
+import type { QueueApi } from './queue';
 
 export type ApplicantKind = 'citizen' | 'business' | 'agency' | 'organisation';
 export type Channel = 'counter' | 'online' | 'postal';
@@ -132,7 +133,7 @@ export class BackendError extends Error {
 }
 
 /** Everything the UI asks of the backend. Each method rejects with a `BackendError`. */
-export interface Backend extends SupervisorApi {
+export interface Backend extends SupervisorApi, QueueApi {
   listProcedures(): Promise<Procedure[]>;
   listDossiers(): Promise<Dossier[]>;
   getDossier(code: string): Promise<Dossier>;

@@ -31,6 +31,7 @@ export const KNOWN_ERROR_CODES = [
   'login_taken',
   'invalid_setting',
   'certificate_invalid',
+  'job_not_found',
   'internal',
 ] as const;
 
