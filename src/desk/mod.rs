@@ -5,6 +5,8 @@
 //! UI maps to Vietnamese or English text. It is `Send + Sync`: the store sits behind a mutex, which is cheap at
 //! counter scale (one clerk, a handful of writes a minute).
 
+mod counter;
+
 use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::catalog::{self, CatalogError, Procedure};
 use crate::dossier::{AgencyId, CodeError, Dossier, DossierError, NewDossier, Status};
@@ -17,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 pub use crate::store::ImportReport;
+pub use counter::{AssembledDocument, ImportOutcome, SignKey, SignSummary, TokenChoice};
 
 /// Setting key for the agency identifier that prefixes dossier codes.
 pub const AGENCY_CODE: &str = "agency.code";
@@ -50,10 +53,20 @@ pub enum ErrorCode {
     ApologyAfterDue,
     FileUnwritable,
     Internal,
+    CccdQrNotFound,
+    CccdNotACard,
+    NoPages,
+    WrongPassword,
+    PinLocked,
+    CertificateExpired,
+    CertificateUnusable,
+    TokenUnavailable,
+    SigningFailed,
+    Cancelled,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -74,6 +87,16 @@ impl ErrorCode {
         ErrorCode::ApologyAfterDue,
         ErrorCode::FileUnwritable,
         ErrorCode::Internal,
+        ErrorCode::CccdQrNotFound,
+        ErrorCode::CccdNotACard,
+        ErrorCode::NoPages,
+        ErrorCode::WrongPassword,
+        ErrorCode::PinLocked,
+        ErrorCode::CertificateExpired,
+        ErrorCode::CertificateUnusable,
+        ErrorCode::TokenUnavailable,
+        ErrorCode::SigningFailed,
+        ErrorCode::Cancelled,
     ];
 
     /// The wire name, e.g. `invalid_citizen_id`.
@@ -99,6 +122,16 @@ impl ErrorCode {
             ErrorCode::ApologyAfterDue => "apology_after_due",
             ErrorCode::FileUnwritable => "file_unwritable",
             ErrorCode::Internal => "internal",
+            ErrorCode::CccdQrNotFound => "cccd_qr_not_found",
+            ErrorCode::CccdNotACard => "cccd_not_a_card",
+            ErrorCode::NoPages => "no_pages",
+            ErrorCode::WrongPassword => "wrong_password",
+            ErrorCode::PinLocked => "pin_locked",
+            ErrorCode::CertificateExpired => "certificate_expired",
+            ErrorCode::CertificateUnusable => "certificate_unusable",
+            ErrorCode::TokenUnavailable => "token_unavailable",
+            ErrorCode::SigningFailed => "signing_failed",
+            ErrorCode::Cancelled => "cancelled",
         }
     }
 }
@@ -123,6 +156,8 @@ pub enum DeskError {
     Receipt(#[from] crate::receipt::ReceiptError),
     #[error(transparent)]
     Export(#[from] crate::report::ExportError),
+    #[error(transparent)]
+    Counter(#[from] crate::counter::CounterError),
 }
 
 impl DeskError {
@@ -174,6 +209,7 @@ impl DeskError {
                 crate::report::ExportError::Write { .. } => ErrorCode::FileUnwritable,
                 _ => ErrorCode::Internal,
             },
+            DeskError::Counter(e) => e.code(),
         }
     }
 }

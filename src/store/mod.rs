@@ -7,6 +7,7 @@
 
 mod audit;
 mod blobs;
+mod capture_pages;
 mod dossiers;
 mod events;
 mod migrations;
@@ -18,6 +19,7 @@ mod stats;
 
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
+pub use capture_pages::{CaptureDocument, CapturePage};
 pub use dossiers::DossierFilter;
 pub use outbox::{JobState, JobUpdate, OutboxFile, OutboxJob, idempotency_key, now_ms};
 pub use portal_status::PortalDossier;
