@@ -14,12 +14,27 @@ pub mod state;
 pub fn run() {
     let result = tauri::Builder::default()
         .manage(state::DeskState::open_default())
+        .manage(commands::counter::CounterWork::default())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::list_procedures,
             commands::list_dossiers,
             commands::get_dossier,
             commands::create_dossier,
             commands::dossier_timeline,
+            commands::counter::read_cccd,
+            commands::counter::capture_state,
+            commands::counter::import_pages,
+            commands::counter::page_thumbnail,
+            commands::counter::arrange_pages,
+            commands::counter::rotate_page,
+            commands::counter::delete_page,
+            commands::counter::assemble_documents,
+            commands::counter::counter_cancel,
+            commands::counter::counter_tokens,
+            commands::counter::sign_dossier,
+            commands::counter::issue_receipt_pdf,
+            commands::counter::counter_submit,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

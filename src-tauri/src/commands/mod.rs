@@ -2,6 +2,8 @@
 //! [`ErrorEnvelope`] out. Core calls touch SQLite, so they run on Tauri's blocking pool
 //! (`spawn_blocking`) and the UI thread never waits on the disk.
 
+pub mod counter;
+
 use crate::dto::{DossierDto, NewDossierDto, ProcedureDto, TimelineEntryDto};
 use crate::error::ErrorEnvelope;
 use crate::state::DeskState;

@@ -2,6 +2,8 @@
 //! stay free of UI concerns. Each DTO converts from or into exactly one core type; `ui/src/lib/backend/
 //! types.ts` mirrors these structs field for field.
 
+pub mod counter;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use motcua::calendar::ProcessingTime;
 use motcua::catalog::{Fee, Level, Procedure, RequiredDocument};

@@ -4,10 +4,12 @@
  * calls fail with an `internal` error instead of hanging.
  */
 import { isTauri } from '@tauri-apps/api/core';
+import { counterUnavailable } from './counter-tauri';
 import { tauriBackend } from './tauri';
 import { BackendError, type Backend } from './types';
 
 export * from './types';
+export * from './counter';
 
 function unavailable(): Promise<never> {
   return Promise.reject(new BackendError({ code: 'internal', message: 'not running inside the MotCua Desk shell' }));
@@ -22,5 +24,6 @@ export function createBackend(): Backend {
     getDossier: unavailable,
     createDossier: unavailable,
     dossierTimeline: unavailable,
+    ...counterUnavailable(unavailable),
   };
 }

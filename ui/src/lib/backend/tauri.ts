@@ -3,6 +3,7 @@
  * method is one `invoke` whose rejection (the shell's `{code, message}` envelope) becomes a `BackendError`.
  */
 import { invoke } from '@tauri-apps/api/core';
+import { counterBackend } from './counter-tauri';
 import { BackendError, type Backend, type Dossier, type NewDossier, type Procedure, type TimelineEntry } from './types';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -21,5 +22,6 @@ export function tauriBackend(): Backend {
     getDossier: (code) => call<Dossier>('get_dossier', { code }),
     createDossier: (dossier: NewDossier) => call<Dossier>('create_dossier', { dossier }),
     dossierTimeline: (code) => call<TimelineEntry[]>('dossier_timeline', { code }),
+    ...counterBackend(call),
   };
 }

@@ -3,6 +3,7 @@
  * `src-tauri/src/dto/`, camelCase) and the `Backend` interface the components talk to. Components never
  * import `@tauri-apps/*`; they receive a `Backend`, which tests or a browser preview can replace.
  */
+import type { CounterApi } from './counter';
 
 export type ApplicantKind = 'citizen' | 'business' | 'agency' | 'organisation';
 export type Channel = 'counter' | 'online' | 'postal';
@@ -131,7 +132,7 @@ export class BackendError extends Error {
 }
 
 /** Everything the UI asks of the backend. Each method rejects with a `BackendError`. */
-export interface Backend {
+export interface Backend extends CounterApi {
   listProcedures(): Promise<Procedure[]>;
   listDossiers(): Promise<Dossier[]>;
   getDossier(code: string): Promise<Dossier>;

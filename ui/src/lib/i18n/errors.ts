@@ -24,6 +24,16 @@ export const KNOWN_ERROR_CODES = [
   'apology_after_due',
   'file_unwritable',
   'internal',
+  'cccd_qr_not_found',
+  'cccd_not_a_card',
+  'no_pages',
+  'wrong_password',
+  'pin_locked',
+  'certificate_expired',
+  'certificate_unusable',
+  'token_unavailable',
+  'signing_failed',
+  'cancelled',
 ] as const;
 
 /** A code the UI has text for. */
