@@ -150,7 +150,7 @@ pub fn assembly_input(
             &scratch.join(format!("{index:05}.pdf")),
         );
     }
-    if rotation % 360 == 0 {
+    if rotation.is_multiple_of(360) {
         return Ok(blob.to_owned());
     }
     let options = ImportOptions::default();
@@ -195,7 +195,7 @@ fn single_pdf_page(
         .copied()
         .filter(|n| *n != page_number)
         .collect();
-    if rotation % 360 != 0 {
+    if !rotation.is_multiple_of(360) {
         let dict = doc
             .get_object_mut(page_id)
             .and_then(lopdf::Object::as_dict_mut)

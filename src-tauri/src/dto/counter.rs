@@ -196,7 +196,9 @@ mod tests {
     fn sign_keys_read_both_shapes() {
         let p12: SignKeyDto =
             serde_json::from_value(json!({"kind": "p12", "path": "/k.p12"})).unwrap();
-        assert!(matches!(SignKey::from(p12), SignKey::P12(p) if p == PathBuf::from("/k.p12")));
+        assert!(
+            matches!(SignKey::from(p12), SignKey::P12(p) if p == std::path::Path::new("/k.p12"))
+        );
         let token: SignKeyDto = serde_json::from_value(
             json!({"kind": "pkcs11", "module": "/m.so", "token": "T", "keyLabel": " "}),
         )
