@@ -258,3 +258,52 @@ fn a_cancelled_import_stops_before_the_next_file() {
     let empty = desk.assemble_document(&code, "TP1", "t", &AtomicBool::new(false));
     assert_eq!(empty.unwrap_err().code(), ErrorCode::NoPages);
 }
+
+#[test]
+fn scanning_with_sane_stores_each_page_as_it_arrives() {
+    use motcua::capture::scan::{ScanMode, ScanRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(dir.path()).unwrap();
+    let code = open_dossier(&desk);
+    // SANE's test backend (sane-utils): its simulated feeder, two sheets at 75 dpi.
+    let request = ScanRequest {
+        resolution: 75,
+        mode: ScanMode::Grey,
+        source: Some("Automatic Document Feeder".into()),
+        max_pages: Some(2),
+        extra_options: vec![("test-picture".into(), "Grid".into())],
+    };
+    let mut arrived = Vec::new();
+    let outcome = desk
+        .scan_pages(
+            &code,
+            "TP2",
+            "test",
+            &request,
+            &AtomicBool::new(false),
+            |page| arrived.push(page.id),
+        )
+        .unwrap();
+    assert_eq!(outcome.pages.len(), 2);
+    assert_eq!(
+        arrived,
+        outcome.pages.iter().map(|p| p.id).collect::<Vec<_>>()
+    );
+    let stored = desk.capture_pages(&code).unwrap();
+    assert!(
+        stored
+            .iter()
+            .all(|p| p.doc_code == "TP2" && p.thumb_sha256.is_some())
+    );
+    assert_eq!(stored.len(), 2);
+
+    let missing = desk.scan_pages(
+        &code,
+        "TP2",
+        "nosuchbackend:0",
+        &request,
+        &AtomicBool::new(false),
+        |_| {},
+    );
+    assert_eq!(missing.unwrap_err().code(), ErrorCode::ScannerFailed);
+}

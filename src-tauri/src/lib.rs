@@ -25,6 +25,8 @@ pub fn run() {
             commands::counter::read_cccd,
             commands::counter::capture_state,
             commands::counter::import_pages,
+            commands::counter::scan_devices,
+            commands::counter::scan_pages,
             commands::counter::page_thumbnail,
             commands::counter::arrange_pages,
             commands::counter::rotate_page,

@@ -45,6 +45,8 @@ pub enum CounterError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("máy quét: {0}")]
+    Scan(#[from] crate::capture::scan::ScanError),
     #[error("đã huỷ theo yêu cầu")]
     Cancelled,
 }
@@ -61,6 +63,7 @@ impl CounterError {
             CounterError::Assemble { .. } => ErrorCode::FileUnreadable,
             CounterError::Sign(e) | CounterError::SignDocument { source: e, .. } => sign_code(e),
             CounterError::Scratch { .. } => ErrorCode::FileUnwritable,
+            CounterError::Scan(_) => ErrorCode::ScannerFailed,
             CounterError::Cancelled => ErrorCode::Cancelled,
         }
     }

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Desk, DeskError};
-use crate::capture::ImportOptions;
+use crate::capture::scan::{ScanDevice, ScanRequest};
+use crate::capture::{ImportOptions, ScanSource, Scanimage};
 use crate::counter::pages::{assembly_input, split_file};
 use crate::counter::{CccdData, CounterError, read_cccd_image};
 use crate::dossier::{Dossier, Status};
@@ -145,6 +146,65 @@ impl Desk {
                 outcome.pages.push(page);
             }
         }
+        Ok(outcome)
+    }
+
+    /// The scanners SANE can see (through `scanimage -L`).
+    pub fn scan_devices(&self) -> Result<Vec<ScanDevice>, DeskError> {
+        Ok(Scanimage::list_devices(Path::new("scanimage")).map_err(CounterError::from)?)
+    }
+
+    /// The device's document-feeder source name (`ADF`, `Automatic Document Feeder`…), if it has one.
+    pub fn feeder_source(&self, device: &str) -> Option<String> {
+        Scanimage::new(device)
+            .source_names()
+            .into_iter()
+            .find(|name| {
+                let name = name.to_lowercase();
+                name.contains("adf") || name.contains("feeder")
+            })
+    }
+
+    /// Scans with SANE device `device` into document `doc_code`: each page is stored (and `on_page` called)
+    /// as soon as the scanner finishes it. If the scanner stops (jam, empty feeder on a later sheet), the
+    /// pages already stored stay and the error says how many there were.
+    pub fn scan_pages(
+        &self,
+        code: &str,
+        doc_code: &str,
+        device: &str,
+        request: &ScanRequest,
+        cancel: &AtomicBool,
+        mut on_page: impl FnMut(&CapturePage),
+    ) -> Result<ImportOutcome, DeskError> {
+        let dossier = self.dossier(code)?;
+        self.document_exists(&dossier, doc_code)?;
+        let scratch = scratch_dir(self)?;
+        let mut outcome = ImportOutcome::default();
+        let mut stored_error = None;
+        let scanned = Scanimage::new(device).scan(request, scratch.path(), &mut |page| {
+            if stored_error.is_some() || cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            match self.import_pages(
+                &dossier.code,
+                doc_code,
+                &[page.to_owned()],
+                cancel,
+                &mut on_page,
+            ) {
+                Ok(done) => {
+                    outcome.pages.extend(done.pages);
+                    outcome.failures.extend(done.failures);
+                }
+                Err(e) => stored_error = Some(e),
+            }
+        });
+        if let Some(error) = stored_error {
+            return Err(error);
+        }
+        scanned.map_err(CounterError::from)?;
+        check_cancel(cancel)?;
         Ok(outcome)
     }
 

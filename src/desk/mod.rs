@@ -63,10 +63,11 @@ pub enum ErrorCode {
     TokenUnavailable,
     SigningFailed,
     Cancelled,
+    ScannerFailed,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -97,6 +98,7 @@ impl ErrorCode {
         ErrorCode::TokenUnavailable,
         ErrorCode::SigningFailed,
         ErrorCode::Cancelled,
+        ErrorCode::ScannerFailed,
     ];
 
     /// The wire name, e.g. `invalid_citizen_id`.
@@ -132,6 +134,7 @@ impl ErrorCode {
             ErrorCode::TokenUnavailable => "token_unavailable",
             ErrorCode::SigningFailed => "signing_failed",
             ErrorCode::Cancelled => "cancelled",
+            ErrorCode::ScannerFailed => "scanner_failed",
         }
     }
 }

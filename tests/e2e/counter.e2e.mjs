@@ -1,7 +1,8 @@
 /**
  * End-to-end test of the counter workflow (issue 9) on the real app: Tiếp nhận with the applicant filled
  * from the CCCD QR test picture (tests/fixtures/cccd, made by `cargo run --example make_cccd`) → Quét
- * (import the test scans into the documents, reorder and rotate a page, assemble) → Ký số with the test
+ * (import the test scans into the documents, scan a page with SANE's test backend, reorder and rotate a
+ * page, assemble) → Ký số with the test
  * .p12 (a wrong password first) → Biên nhận (Mẫu 01 shown with pdf.js) → Nộp. The result is checked with
  * the `motcua` CLI: every document's stored PDF verifies (`motcua verify` against the test root) and the
  * outbox has the job. A second app session shows the work in progress restored. Screenshots are saved as
@@ -192,6 +193,22 @@ async function main() {
       },
     ],
     [
+      "Quét: SANE's test scanner adds a scanned page to TP4 (Ctrl+S)",
+      async () => {
+        await browser.$(byTestId('doc-TP4')).click();
+        await waitPages(browser, 0);
+        await fill(browser, 'scanner', 'test');
+        await browser.$(byTestId('scan-resolution')).selectByAttribute('value', '150');
+        await browser.$(byTestId('scan-mode')).selectByAttribute('value', 'grey');
+        // The glass (no feeder): exactly one page.
+        await browser.keys([Key.Control, 's']);
+        await browser.keys([Key.Control]);
+        await waitPages(browser, 1);
+        assert.equal(await browser.$(byTestId('capture-error')).isExisting(), false);
+        await screenshot(browser, 'capture-02-scanned');
+      },
+    ],
+    [
       'Quét: the last page of TP1 moves to the front and is rotated; the order is saved',
       async () => {
         await browser.$(byTestId('doc-TP1')).click();
@@ -213,14 +230,14 @@ async function main() {
         );
         tp1 = await pageIds(browser);
         assert.deepEqual(tp1, [last, before[0], before[1]]);
-        await screenshot(browser, 'capture-02-reordered-rotated');
+        await screenshot(browser, 'capture-03-reordered-rotated');
       },
     ],
     [
       'Quét: the documents are assembled in the background and attached to the dossier',
       async () => {
         await browser.$(byTestId('btn-assemble')).click();
-        for (const doc of ['TP1', 'TP2', 'TP3']) {
+        for (const doc of ['TP1', 'TP2', 'TP3', 'TP4']) {
           await browser.waitUntil(
             async () => (await browser.$(byTestId(`doc-${doc}`)).getAttribute('data-assembled')) === 'true',
             { ...SLOW, timeoutMsg: `${doc} assembled` },
@@ -228,7 +245,7 @@ async function main() {
         }
         const stored = JSON.parse(cli(['dossier', 'show', code, '--json']));
         for (const doc of stored.documents.filter((d) => d.mandatory)) assert.ok(doc.pdf_sha256, `${doc.code} has a PDF`);
-        await screenshot(browser, 'capture-03-assembled');
+        await screenshot(browser, 'capture-04-assembled');
       },
     ],
     [
@@ -253,7 +270,7 @@ async function main() {
         await browser.keys([Key.Control, 'k']);
         await browser.keys([Key.Control]);
         await browser.$(byTestId('sign-ok')).waitForDisplayed(SLOW);
-        for (const doc of ['TP1', 'TP2', 'TP3']) {
+        for (const doc of ['TP1', 'TP2', 'TP3', 'TP4']) {
           assert.equal(await browser.$(byTestId(`sign-doc-${doc}`)).getAttribute('data-signed'), 'true', doc);
         }
         assert.equal(await browser.$(`${byTestId('screen-sign')} ${byTestId('current-dossier')}`).getAttribute('data-status'), 'signed');
@@ -293,10 +310,10 @@ async function main() {
         const files = stored.documents
           .filter((d) => d.pdf_sha256)
           .map((d) => path.join(DATA_DIR, 'blobs', d.pdf_sha256.slice(0, 2), d.pdf_sha256));
-        assert.equal(files.length, 3);
+        assert.equal(files.length, 4, 'TP1–TP3 and the scanned TP4');
         // `motcua verify` exits 0 only when every file is valid (execFileSync throws otherwise).
         const report = JSON.parse(cli(['verify', '--trust', ROOT_CERT, '--json', ...files]));
-        assert.equal(report.files.length, 3);
+        assert.equal(report.files.length, 4);
         for (const entry of report.files) {
           assert.match(entry.file.verdict, /^VALID/, entry.file.path);
           assert.equal(entry.file.signatures.length, 1, 'one signature per document');
@@ -320,7 +337,7 @@ async function main() {
         await waitPages(browser, 3);
         assert.deepEqual(await pageIds(browser), tp1);
         assert.equal(await browser.$(`[data-page-id="${tp1[0]}"]`).getAttribute('data-rotation'), '90');
-        await screenshot(browser, 'capture-04-restored');
+        await screenshot(browser, 'capture-05-restored');
       },
     ],
   ];

@@ -17,7 +17,8 @@ use super::blocking;
 use crate::dto::DossierDto;
 use crate::dto::counter::{
     AssembledDto, CaptureDocumentDto, CaptureStateDto, CccdDto, ImportFailureDto, ImportOutcomeDto,
-    PageDto, ProgressDto, SignKeyDto, SignSummaryDto, SubmittedDto, TokenDto,
+    PageDto, ProgressDto, ScanRequestDto, ScannerDto, SignKeyDto, SignSummaryDto, SubmittedDto,
+    TokenDto,
 };
 use crate::error::ErrorEnvelope;
 use crate::state::DeskState;
@@ -95,6 +96,59 @@ pub async fn import_pages(
             let _ = app.emit("counter://page", PageDto::from(page));
             progress(&app, "import", count, 0, &doc_code);
         })
+    })
+    .await?;
+    Ok(ImportOutcomeDto {
+        pages: outcome.pages.iter().map(PageDto::from).collect(),
+        failures: outcome
+            .failures
+            .into_iter()
+            .map(|(path, message)| ImportFailureDto {
+                path: path.display().to_string(),
+                message,
+            })
+            .collect(),
+    })
+}
+
+/// The scanners SANE can see.
+#[tauri::command]
+pub async fn scan_devices(state: State<'_, DeskState>) -> Result<Vec<ScannerDto>, ErrorEnvelope> {
+    let desk = state.desk()?;
+    let devices = blocking(move || desk.scan_devices()).await?;
+    Ok(devices.into_iter().map(ScannerDto::from).collect())
+}
+
+/// Scans into a document; each stored page is also emitted as `counter://page`.
+#[tauri::command]
+pub async fn scan_pages(
+    app: AppHandle,
+    state: State<'_, DeskState>,
+    work: State<'_, CounterWork>,
+    code: String,
+    doc_code: String,
+    scan: ScanRequestDto,
+) -> Result<ImportOutcomeDto, ErrorEnvelope> {
+    let desk = state.desk()?;
+    let cancel = work.start();
+    let outcome = blocking(move || {
+        let mut count = 0;
+        let feeder = scan
+            .feeder
+            .then(|| desk.feeder_source(&scan.device))
+            .flatten();
+        desk.scan_pages(
+            &code,
+            &doc_code,
+            &scan.device,
+            &scan.request(feeder),
+            &cancel,
+            |page| {
+                count += 1;
+                let _ = app.emit("counter://page", PageDto::from(page));
+                progress(&app, "import", count, 0, &doc_code);
+            },
+        )
     })
     .await?;
     Ok(ImportOutcomeDto {

@@ -179,6 +179,59 @@ pub struct SignSummaryDto {
     pub dossier: super::DossierDto,
 }
 
+/// A scanner SANE can see.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScannerDto {
+    pub name: String,
+    pub vendor: String,
+    pub model: String,
+    pub kind: String,
+}
+
+impl From<motcua::capture::scan::ScanDevice> for ScannerDto {
+    fn from(d: motcua::capture::scan::ScanDevice) -> Self {
+        ScannerDto {
+            name: d.name,
+            vendor: d.vendor,
+            model: d.model,
+            kind: d.kind,
+        }
+    }
+}
+
+/// A scan request from the capture screen: `mode` is `colour`, `grey` or `lineart`; `feeder` scans every
+/// sheet of the document feeder, otherwise one page from the device's default source (the glass).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanRequestDto {
+    pub device: String,
+    pub resolution: u32,
+    pub mode: String,
+    #[serde(default)]
+    pub feeder: bool,
+}
+
+impl ScanRequestDto {
+    /// The core's request; `feeder_source` is the device's feeder source name, when it has one.
+    pub fn request(&self, feeder_source: Option<String>) -> motcua::capture::scan::ScanRequest {
+        use motcua::capture::scan::{ScanMode, ScanRequest};
+        let feeder = if self.feeder { feeder_source } else { None };
+        ScanRequest {
+            resolution: self.resolution.clamp(75, 600),
+            mode: match self.mode.as_str() {
+                "colour" => ScanMode::Colour,
+                "lineart" => ScanMode::Lineart,
+                _ => ScanMode::Grey,
+            },
+            // Without a feeder, batch mode would scan the glass again and again: stop after one page.
+            max_pages: if feeder.is_some() { None } else { Some(1) },
+            source: feeder,
+            extra_options: Vec::new(),
+        }
+    }
+}
+
 /// A dossier put in the outbox.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -215,6 +268,19 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_scan_without_feeder_takes_one_page() {
+        let dto: ScanRequestDto = serde_json::from_value(
+            json!({"device": "test", "resolution": 9999, "mode": "colour", "feeder": true}),
+        )
+        .unwrap();
+        let with_feeder = dto.request(Some("Automatic Document Feeder".into()));
+        assert_eq!(with_feeder.max_pages, None);
+        assert_eq!(with_feeder.resolution, 600);
+        let no_feeder = dto.request(None);
+        assert_eq!((no_feeder.max_pages, no_feeder.source), (Some(1), None));
     }
 
     #[test]

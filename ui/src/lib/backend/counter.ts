@@ -78,6 +78,24 @@ export interface Submitted {
   dossier: Dossier;
 }
 
+/** A scanner SANE can see. */
+export interface Scanner {
+  name: string;
+  vendor: string;
+  model: string;
+  kind: string;
+}
+
+export type ScanMode = 'colour' | 'grey' | 'lineart';
+
+export interface ScanSettings {
+  device: string;
+  resolution: number;
+  mode: ScanMode;
+  /** Every sheet of the document feeder; otherwise one page from the glass. */
+  feeder: boolean;
+}
+
 /** Which files the native picker should offer. */
 export type FileKind = 'scans' | 'image' | 'p12';
 
@@ -86,6 +104,8 @@ export interface CounterApi {
   readCccd(path: string): Promise<CccdCard>;
   captureState(code: string): Promise<CaptureState>;
   importPages(code: string, docCode: string, paths: string[]): Promise<ImportOutcome>;
+  scanners(): Promise<Scanner[]>;
+  scanPages(code: string, docCode: string, scan: ScanSettings): Promise<ImportOutcome>;
   pageThumbnail(id: number): Promise<string | null>;
   arrangePages(code: string, docCode: string, ids: number[]): Promise<void>;
   rotatePage(id: number, quarterTurns: number): Promise<CapturePage>;

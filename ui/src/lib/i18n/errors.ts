@@ -34,6 +34,7 @@ export const KNOWN_ERROR_CODES = [
   'token_unavailable',
   'signing_failed',
   'cancelled',
+  'scanner_failed',
 ] as const;
 
 /** A code the UI has text for. */

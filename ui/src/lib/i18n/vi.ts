@@ -210,6 +210,18 @@ export const vi = {
   'error.token_unavailable': 'Không dùng được USB token: kiểm tra token đã cắm và thư viện PKCS#11 trong Cài đặt.',
   'error.signing_failed': 'Không ký số được tài liệu. Vui lòng thử lại hoặc báo quản trị viên.',
   'error.cancelled': 'Đã huỷ theo yêu cầu.',
+  'capture.scan': 'Quét',
+  'capture.feeder': 'Khay nạp giấy (ADF)',
+  'capture.findScanners': 'Tìm máy quét',
+  'capture.findingScanners': 'Đang tìm máy quét…',
+  'capture.noScanners': 'Không tìm thấy máy quét nào (SANE); có thể nhập tên thiết bị.',
+  'capture.scanner': 'Máy quét',
+  'capture.resolution': 'Độ phân giải',
+  'capture.colourMode': 'Chế độ màu',
+  'capture.modeGrey': 'Thang xám',
+  'capture.modeColour': 'Màu',
+  'capture.modeLineart': 'Đen trắng',
+  'error.scanner_failed': 'Máy quét báo lỗi (kẹt giấy, hết giấy, mất kết nối). Các trang đã quét vẫn được giữ; hãy kiểm tra máy và quét tiếp.',
 } as const;
 
 /** A key of the UI text tables. */
