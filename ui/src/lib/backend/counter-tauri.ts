@@ -1,8 +1,10 @@
 /**
  * The `CounterApi` over Tauri: one `invoke` per command of `src-tauri/src/commands/counter.rs`, the
- * `counter://progress` / `counter://page` events, and the native file picker (tauri-plugin-dialog).
+ * `counter://progress` / `counter://page` events, files dropped on the window, and the native file picker
+ * (tauri-plugin-dialog).
  */
 import { listen } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import type { CapturePage, CounterApi, CounterProgress, FileKind } from './counter';
 
@@ -37,6 +39,10 @@ export function counterBackend(call: Call): CounterApi {
       if (chosen === null) return [];
       return Array.isArray(chosen) ? chosen : [chosen];
     },
+    onFilesDropped: (handler) =>
+      getCurrentWebview().onDragDropEvent((event) => {
+        if (event.payload.type === 'drop' && event.payload.paths.length > 0) handler(event.payload.paths);
+      }),
     onCounterEvents: async (handler) => {
       const stops = await Promise.all([
         listen<CounterProgress>('counter://progress', (event) => handler.progress?.(event.payload)),
@@ -66,6 +72,7 @@ export function counterUnavailable(unavailable: () => Promise<never>): CounterAp
     issueReceiptPdf: unavailable,
     submitDossier: unavailable,
     pickFiles: unavailable,
+    onFilesDropped: unavailable,
     onCounterEvents: unavailable,
   };
 }

@@ -118,6 +118,8 @@ export interface CounterApi {
   submitDossier(code: string): Promise<Submitted>;
   /** Shows the system's file picker; resolves to the chosen paths (empty when cancelled). */
   pickFiles(kind: FileKind, multiple: boolean): Promise<string[]>;
+  /** Calls `handler` with the paths of files dropped on the window, until the returned function is called. */
+  onFilesDropped(handler: (paths: string[]) => void): Promise<() => void>;
   /** Calls `handler` for each progress event and each imported page until the returned function is called. */
   onCounterEvents(handler: { progress?: (p: CounterProgress) => void; page?: (p: CapturePage) => void }): Promise<() => void>;
 }

@@ -171,7 +171,7 @@ export const en: Record<MessageKey, string> = {
   'capture.moveTo': 'Move to document…',
   'capture.move': 'Move',
   'capture.pageLabel': 'Page {n}, from file {source}',
-  'capture.empty': 'This document has no pages yet. Import files or scan.',
+  'capture.empty': 'This document has no pages yet. Scan, import files, or drop files on the window.',
   'capture.keys': 'Keys: ←/→ select page · Ctrl+←/→ move · R rotate right · Shift+R rotate left · Delete remove · Ctrl+O import',
   'capture.toSign': 'Go on to Sign',
   'sign.documents': 'Documents to sign',

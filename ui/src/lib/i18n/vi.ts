@@ -170,7 +170,7 @@ export const vi = {
   'capture.moveTo': 'Chuyển sang thành phần…',
   'capture.move': 'Chuyển',
   'capture.pageLabel': 'Trang {n}, từ tệp {source}',
-  'capture.empty': 'Thành phần này chưa có trang nào. Hãy nhập tệp hoặc quét.',
+  'capture.empty': 'Thành phần này chưa có trang nào. Hãy quét, nhập tệp hoặc kéo thả tệp vào cửa sổ.',
   'capture.keys': 'Phím: ←/→ chọn trang · Ctrl+←/→ đổi chỗ · R xoay phải · Shift+R xoay trái · Delete xoá · Ctrl+O nhập tệp',
   'capture.toSign': 'Sang bước Ký số',
   'sign.documents': 'Tài liệu sẽ ký',
