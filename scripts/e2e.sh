@@ -104,8 +104,10 @@ pids+=($!)
 for _ in $(seq 100); do port_free "$port" || break; sleep 0.1; done
 port_free "$port" && fail "tauri-driver did not listen on $port (see $work/tauri-driver.log)"
 
+# Every tests/e2e/*.e2e.mjs in turn, each with its own app session(s) on the same data folder; desk.e2e.mjs
+# first, since it starts from an empty dossier list.
 status=0
-for test in tests/e2e/*.e2e.mjs; do
+for test in tests/e2e/desk.e2e.mjs $(ls tests/e2e/*.e2e.mjs | grep -v '/desk.e2e.mjs$'); do
   echo "e2e: running $test on DISPLAY=$DISPLAY, tauri-driver :$port"
   APP_BINARY="$app" MOTCUA_BIN="$cli" WEBDRIVER_PORT="$port" SCREENSHOT_DIR="$screenshots" E2E_WORK="$work" \
     PORTAL_BIN="$portal_bin" PORTAL_DB="$portal_db" PORTAL_PORT="$portal_port" REPO="$repo" \

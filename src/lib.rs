@@ -11,6 +11,7 @@ pub mod atomic;
 pub mod calendar;
 pub mod capture;
 pub mod catalog;
+pub mod counter;
 mod desk;
 pub mod dossier;
 pub mod pdf;

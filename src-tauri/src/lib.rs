@@ -53,6 +53,7 @@ pub fn run() {
         .manage(state::DeskState::open_default())
         .manage(commands::verify::VerifyRuns::default())
         .manage(commands::queue::QueueState::default())
+        .manage(commands::counter::CounterWork::default())
         .setup(|app| {
             webview_memory(app);
             // The outbox runs in the background from the start (issue 9: always-visible online state).
@@ -89,6 +90,21 @@ pub fn run() {
             commands::queue::cancel_job,
             commands::queue::pause_queue,
             commands::queue::resume_queue,
+            commands::counter::read_cccd,
+            commands::counter::capture_state,
+            commands::counter::import_pages,
+            commands::counter::scan_devices,
+            commands::counter::scan_pages,
+            commands::counter::page_thumbnail,
+            commands::counter::arrange_pages,
+            commands::counter::rotate_page,
+            commands::counter::delete_page,
+            commands::counter::assemble_documents,
+            commands::counter::counter_cancel,
+            commands::counter::counter_tokens,
+            commands::counter::sign_dossier,
+            commands::counter::issue_receipt_pdf,
+            commands::counter::counter_submit,
         ])
         .build(tauri::generate_context!())
         .map(|app| {

@@ -5,6 +5,7 @@
 //! UI maps to Vietnamese or English text. It is `Send + Sync`: the store sits behind a mutex, which is cheap at
 //! counter scale (one clerk, a handful of writes a minute).
 
+mod counter;
 mod queue;
 
 use crate::calendar::{CalendarError, WorkingCalendar};
@@ -32,6 +33,7 @@ pub use settings::{OfficeSetting, SettingError, TrustedCertificate};
 pub use verify::{VerifyOutcome, collect_pdfs, combined_html};
 
 pub use crate::store::ImportReport;
+pub use counter::{AssembledDocument, ImportOutcome, SignKey, SignSummary, TokenChoice};
 
 /// Setting key for the agency identifier that prefixes dossier codes.
 pub const AGENCY_CODE: &str = "agency.code";
@@ -74,10 +76,21 @@ pub enum ErrorCode {
     CertificateInvalid,
     JobNotFound,
     Internal,
+    CccdQrNotFound,
+    CccdNotACard,
+    NoPages,
+    WrongPin,
+    PinLocked,
+    CertificateExpired,
+    CertificateUnusable,
+    TokenUnavailable,
+    SigningFailed,
+    Cancelled,
+    ScannerFailed,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 40] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -107,6 +120,17 @@ impl ErrorCode {
         ErrorCode::CertificateInvalid,
         ErrorCode::JobNotFound,
         ErrorCode::Internal,
+        ErrorCode::CccdQrNotFound,
+        ErrorCode::CccdNotACard,
+        ErrorCode::NoPages,
+        ErrorCode::WrongPin,
+        ErrorCode::PinLocked,
+        ErrorCode::CertificateExpired,
+        ErrorCode::CertificateUnusable,
+        ErrorCode::TokenUnavailable,
+        ErrorCode::SigningFailed,
+        ErrorCode::Cancelled,
+        ErrorCode::ScannerFailed,
     ];
 
     /// The wire name, e.g. `invalid_citizen_id`.
@@ -141,6 +165,17 @@ impl ErrorCode {
             ErrorCode::CertificateInvalid => "certificate_invalid",
             ErrorCode::JobNotFound => "job_not_found",
             ErrorCode::Internal => "internal",
+            ErrorCode::CccdQrNotFound => "cccd_qr_not_found",
+            ErrorCode::CccdNotACard => "cccd_not_a_card",
+            ErrorCode::NoPages => "no_pages",
+            ErrorCode::WrongPin => "wrong_pin",
+            ErrorCode::PinLocked => "pin_locked",
+            ErrorCode::CertificateExpired => "certificate_expired",
+            ErrorCode::CertificateUnusable => "certificate_unusable",
+            ErrorCode::TokenUnavailable => "token_unavailable",
+            ErrorCode::SigningFailed => "signing_failed",
+            ErrorCode::Cancelled => "cancelled",
+            ErrorCode::ScannerFailed => "scanner_failed",
         }
     }
 }
@@ -179,6 +214,7 @@ pub enum DeskError {
     User(#[from] crate::user::UserError),
     #[error(transparent)]
     Setting(#[from] SettingError),
+    Counter(#[from] crate::counter::CounterError),
 }
 
 impl DeskError {
@@ -238,6 +274,7 @@ impl DeskError {
             DeskError::EffectiveTime { .. } => ErrorCode::IllegalTransition,
             DeskError::User(e) => users::error_code(e),
             DeskError::Setting(e) => settings::error_code(e),
+            DeskError::Counter(e) => e.code(),
         }
     }
 }

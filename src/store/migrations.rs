@@ -223,6 +223,32 @@ pub const MIGRATIONS: &[&str] = &[
         password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
         created_at    TEXT NOT NULL,       -- UTC RFC 3339
         disabled_at   TEXT
+    "#,
+    // 5: the counter's work in progress (issue 9): the pages captured for each required document of a
+    // dossier, in order, each a blob (a JPEG kept byte for byte, a PNG, or a PDF and a page number in it)
+    // with its quarter turns and its thumbnail; and per document the assembled (unsigned) and signed PDFs,
+    // so signing again starts from the assembled PDF instead of stacking signatures.
+    r#"
+    CREATE TABLE capture_pages (
+        id            INTEGER PRIMARY KEY,
+        dossier_code  TEXT NOT NULL REFERENCES dossiers(code),
+        doc_code      TEXT NOT NULL,
+        position      INTEGER NOT NULL,
+        blob_sha256   TEXT NOT NULL REFERENCES blobs(sha256),
+        page_in_blob  INTEGER NOT NULL DEFAULT 1,
+        rotation      INTEGER NOT NULL DEFAULT 0 CHECK (rotation IN (0, 90, 180, 270)),
+        thumb_sha256  TEXT REFERENCES blobs(sha256),
+        source_name   TEXT NOT NULL,
+        added_at      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX capture_pages_doc ON capture_pages(dossier_code, doc_code, position);
+
+    CREATE TABLE capture_documents (
+        dossier_code     TEXT NOT NULL REFERENCES dossiers(code),
+        doc_code         TEXT NOT NULL,
+        assembled_sha256 TEXT REFERENCES blobs(sha256),
+        signed_sha256    TEXT REFERENCES blobs(sha256),
+        PRIMARY KEY (dossier_code, doc_code)
     ) STRICT;
     "#,
 ];

@@ -7,6 +7,7 @@
 
 mod audit;
 mod blobs;
+mod capture_pages;
 mod dossiers;
 mod events;
 mod facts;
@@ -22,6 +23,7 @@ mod users;
 
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
+pub use capture_pages::{CaptureDocument, CapturePage};
 pub use dossiers::DossierFilter;
 pub use facts::{
     DossierFacts, parse_deadline_changes_into, parse_local_time, parse_status_changes,

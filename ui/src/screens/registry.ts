@@ -34,6 +34,10 @@ export interface ScreenEntry {
 
 export const SCREENS: readonly ScreenEntry[] = [
   { id: 'dossiers', label: 'nav.dossiers', role: 'clerk', load: () => import('./DossiersScreen.svelte') },
+  { id: 'reception', label: 'nav.reception', role: 'clerk', load: () => import('./ReceptionScreen.svelte') },
+  { id: 'capture', label: 'nav.capture', role: 'clerk', load: () => import('./CaptureScreen.svelte') },
+  { id: 'sign', label: 'nav.sign', role: 'clerk', load: () => import('./SignScreen.svelte') },
+  { id: 'receipt', label: 'nav.receipt', role: 'clerk', load: () => import('./ReceiptScreen.svelte') },
   { id: 'queue', label: 'nav.queue', role: 'clerk', load: () => import('./QueueScreen.svelte') },
   { id: 'verify', label: 'nav.verify', role: 'supervisor', load: () => import('./VerifyScreen.svelte') },
   { id: 'reports', label: 'nav.reports', role: 'supervisor', load: () => import('./ReportsScreen.svelte') },

@@ -4,6 +4,7 @@
  * calls fail with an `internal` error instead of hanging.
  */
 import { isTauri } from '@tauri-apps/api/core';
+import { counterUnavailable } from './counter-tauri';
 import { tauriBackend } from './tauri';
 import { BackendError, type Backend } from './types';
 import { supervisorUnavailable } from './supervisor';
@@ -11,6 +12,7 @@ import { supervisorUnavailable } from './supervisor';
 export * from './types';
 export * from './supervisor';
 export * from './queue';
+export * from './counter';
 
 function unavailable(): Promise<never> {
   return Promise.reject(new BackendError({ code: 'internal', message: 'not running inside the MotCua Desk shell' }));
@@ -35,5 +37,6 @@ export function createBackend(): Backend {
     resumeQueue: unavailable,
     onQueueStatus: () => Promise.resolve(() => {}),
     onQueueEvent: () => Promise.resolve(() => {}),
+    ...counterUnavailable(unavailable),
   };
 }

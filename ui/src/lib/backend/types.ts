@@ -5,6 +5,7 @@
  */
 import type { SupervisorApi } from './supervisor';
 import type { QueueApi } from './queue';
+import type { CounterApi } from './counter';
 
 export type ApplicantKind = 'citizen' | 'business' | 'agency' | 'organisation';
 export type Channel = 'counter' | 'online' | 'postal';
@@ -133,7 +134,7 @@ export class BackendError extends Error {
 }
 
 /** Everything the UI asks of the backend. Each method rejects with a `BackendError`. */
-export interface Backend extends SupervisorApi, QueueApi {
+export interface Backend extends SupervisorApi, QueueApi, CounterApi {
   listProcedures(): Promise<Procedure[]>;
   listDossiers(): Promise<Dossier[]>;
   getDossier(code: string): Promise<Dossier>;

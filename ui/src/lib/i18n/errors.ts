@@ -33,6 +33,17 @@ export const KNOWN_ERROR_CODES = [
   'certificate_invalid',
   'job_not_found',
   'internal',
+  'cccd_qr_not_found',
+  'cccd_not_a_card',
+  'no_pages',
+  'wrong_pin',
+  'pin_locked',
+  'certificate_expired',
+  'certificate_unusable',
+  'token_unavailable',
+  'signing_failed',
+  'cancelled',
+  'scanner_failed',
 ] as const;
 
 /** A code the UI has text for. */

@@ -1,0 +1,516 @@
+//! `Desk` calls of the counter screens (issue 9): fill the applicant from a CCCD picture, capture pages into
+//! the required documents, assemble each document's PDF, sign the whole dossier with one unlock of the key,
+//! and the receipt file. Long calls take a progress callback and a cancel flag; the shell runs them off the
+//! UI thread and turns the callbacks into events.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{Desk, DeskError};
+use crate::capture::scan::{ScanDevice, ScanRequest};
+use crate::capture::{ImportOptions, ScanSource, Scanimage};
+use crate::counter::pages::{assembly_input, split_file};
+use crate::counter::{CccdData, CounterError, read_cccd_image};
+use crate::dossier::{Dossier, Status};
+use crate::pdf::{AssembleOptions, BlankPolicy, DocumentInfo, assemble};
+use crate::sign::pkcs11::{Pkcs11Module, TokenSummary};
+use crate::sign::{SignOptions, Signer, SoftwareSigner, VisibleSignature, sign_file};
+use crate::store::{CaptureDocument, CapturePage, StoreError};
+
+/// Setting: PKCS#11 module paths (the token vendors' `.so`/`.dll`), one per line or `;`-separated, or a JSON
+/// array of strings.
+pub const PKCS11_MODULES: &str = "pkcs11.modules";
+
+/// What an import into a document did: the pages added, in order, and the files that failed (with why).
+#[derive(Debug, Clone, Default)]
+pub struct ImportOutcome {
+    pub pages: Vec<CapturePage>,
+    pub failures: Vec<(PathBuf, String)>,
+}
+
+/// One assembled document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssembledDocument {
+    pub doc_code: String,
+    pub sha256: String,
+    pub pages: usize,
+    pub bytes: u64,
+}
+
+/// The key the dossier is signed with.
+#[derive(Debug, Clone)]
+pub enum SignKey {
+    /// A PKCS#12 file; the secret is its password.
+    P12(PathBuf),
+    /// A key on a token; the secret is the PIN.
+    Pkcs11 {
+        module: PathBuf,
+        token: String,
+        key_label: Option<String>,
+    },
+}
+
+/// A token found through a configured module.
+#[derive(Debug, Clone)]
+pub struct TokenChoice {
+    pub module: PathBuf,
+    pub token: TokenSummary,
+}
+
+/// What signing the dossier did.
+#[derive(Debug, Clone)]
+pub struct SignSummary {
+    pub signer: String,
+    pub documents: Vec<(String, String)>,
+    pub dossier: Dossier,
+}
+
+fn scratch_dir(desk: &Desk) -> Result<tempfile::TempDir, CounterError> {
+    let base = desk.data_dir().join("tmp");
+    std::fs::create_dir_all(&base)
+        .and_then(|()| tempfile::tempdir_in(&base))
+        .map_err(|source| CounterError::Scratch { path: base, source })
+}
+
+fn check_cancel(cancel: &AtomicBool) -> Result<(), CounterError> {
+    if cancel.load(Ordering::Relaxed) {
+        Err(CounterError::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+impl Desk {
+    /// Reads the applicant's card data from the QR code in the picture at `path`.
+    pub fn read_cccd(&self, path: &Path) -> Result<CccdData, DeskError> {
+        Ok(read_cccd_image(path).map_err(CounterError::from)?)
+    }
+
+    fn document_exists(&self, dossier: &Dossier, doc_code: &str) -> Result<(), DeskError> {
+        if dossier.documents.iter().any(|d| d.code == doc_code) {
+            Ok(())
+        } else {
+            Err(CounterError::UnknownDocument {
+                dossier: dossier.code.clone(),
+                document: doc_code.to_owned(),
+            }
+            .into())
+        }
+    }
+
+    /// Imports `paths` (images, multi-page TIFFs, PDFs) at the end of document `doc_code`; `on_page` sees
+    /// each page as soon as it is stored (thumbnail included). A file that fails is reported and skipped.
+    pub fn import_pages(
+        &self,
+        code: &str,
+        doc_code: &str,
+        paths: &[PathBuf],
+        cancel: &AtomicBool,
+        mut on_page: impl FnMut(&CapturePage),
+    ) -> Result<ImportOutcome, DeskError> {
+        let dossier = self.dossier(code)?;
+        self.document_exists(&dossier, doc_code)?;
+        let options = ImportOptions::default();
+        let mut outcome = ImportOutcome::default();
+        for path in paths {
+            check_cancel(cancel)?;
+            let pieces = match split_file(path, &options) {
+                Ok(pieces) => pieces,
+                Err(e) => {
+                    outcome.failures.push((path.clone(), e.to_string()));
+                    continue;
+                }
+            };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            for piece in pieces {
+                let page = self.with_store(|s| -> Result<CapturePage, StoreError> {
+                    let blob = s.put_blob(&piece.bytes, piece.media_type)?;
+                    let thumb = match &piece.thumbnail {
+                        Some(t) => Some(s.put_blob(t, "image/jpeg")?),
+                        None => None,
+                    };
+                    let id = s.add_capture_page(
+                        &dossier.code,
+                        doc_code,
+                        &blob,
+                        piece.page_in_blob,
+                        thumb.as_deref(),
+                        &name,
+                    )?;
+                    s.capture_page(id)
+                })?;
+                on_page(&page);
+                outcome.pages.push(page);
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// The scanners SANE can see (through `scanimage -L`).
+    pub fn scan_devices(&self) -> Result<Vec<ScanDevice>, DeskError> {
+        Ok(Scanimage::list_devices(Path::new("scanimage")).map_err(CounterError::from)?)
+    }
+
+    /// The device's document-feeder source name (`ADF`, `Automatic Document Feeder`…), if it has one.
+    pub fn feeder_source(&self, device: &str) -> Option<String> {
+        Scanimage::new(device)
+            .source_names()
+            .into_iter()
+            .find(|name| {
+                let name = name.to_lowercase();
+                name.contains("adf") || name.contains("feeder")
+            })
+    }
+
+    /// Scans with SANE device `device` into document `doc_code`: each page is stored (and `on_page` called)
+    /// as soon as the scanner finishes it. If the scanner stops (jam, empty feeder on a later sheet), the
+    /// pages already stored stay and the error says how many there were.
+    pub fn scan_pages(
+        &self,
+        code: &str,
+        doc_code: &str,
+        device: &str,
+        request: &ScanRequest,
+        cancel: &AtomicBool,
+        mut on_page: impl FnMut(&CapturePage),
+    ) -> Result<ImportOutcome, DeskError> {
+        let dossier = self.dossier(code)?;
+        self.document_exists(&dossier, doc_code)?;
+        let scratch = scratch_dir(self)?;
+        let mut outcome = ImportOutcome::default();
+        let mut stored_error = None;
+        let scanned = Scanimage::new(device).scan(request, scratch.path(), &mut |page| {
+            if stored_error.is_some() || cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            match self.import_pages(
+                &dossier.code,
+                doc_code,
+                &[page.to_owned()],
+                cancel,
+                &mut on_page,
+            ) {
+                Ok(done) => {
+                    outcome.pages.extend(done.pages);
+                    outcome.failures.extend(done.failures);
+                }
+                Err(e) => stored_error = Some(e),
+            }
+        });
+        if let Some(error) = stored_error {
+            return Err(error);
+        }
+        scanned.map_err(CounterError::from)?;
+        check_cancel(cancel)?;
+        Ok(outcome)
+    }
+
+    /// The captured pages of dossier `code`, by document and position.
+    pub fn capture_pages(&self, code: &str) -> Result<Vec<CapturePage>, DeskError> {
+        let dossier = self.dossier(code)?;
+        Ok(self.with_store(|s| s.capture_pages(&dossier.code))?)
+    }
+
+    /// The assembled and signed PDFs recorded for the documents of dossier `code`.
+    pub fn capture_documents(&self, code: &str) -> Result<Vec<CaptureDocument>, DeskError> {
+        let dossier = self.dossier(code)?;
+        Ok(self.with_store(|s| s.capture_documents(&dossier.code))?)
+    }
+
+    /// The thumbnail (JPEG) of a page, or `None` for PDF pages.
+    pub fn page_thumbnail(&self, id: i64) -> Result<Option<Vec<u8>>, DeskError> {
+        Ok(self.with_store(|s| -> Result<_, StoreError> {
+            match s.capture_page(id)?.thumb_sha256 {
+                Some(sha) => Ok(Some(s.read_blob(&sha)?)),
+                None => Ok(None),
+            }
+        })?)
+    }
+
+    /// Makes `ids` the pages of document `doc_code`, in this order (moving pages between documents).
+    pub fn arrange_pages(&self, code: &str, doc_code: &str, ids: &[i64]) -> Result<(), DeskError> {
+        let dossier = self.dossier(code)?;
+        self.document_exists(&dossier, doc_code)?;
+        Ok(self.with_store(|s| s.arrange_capture_pages(&dossier.code, doc_code, ids))?)
+    }
+
+    /// Turns a page clockwise by `quarter_turns` × 90°.
+    pub fn rotate_page(&self, id: i64, quarter_turns: i32) -> Result<CapturePage, DeskError> {
+        Ok(self.with_store(|s| s.rotate_capture_page(id, quarter_turns))?)
+    }
+
+    /// Removes a page from its document.
+    pub fn delete_page(&self, id: i64) -> Result<(), DeskError> {
+        Ok(self.with_store(|s| s.delete_capture_page(id))?)
+    }
+
+    /// Assembles document `doc_code` from its pages (cleaned, no page dropped), stores the PDF, attaches it
+    /// to the dossier, and sends a signed or ready dossier back to draft (its signatures no longer cover it).
+    pub fn assemble_document(
+        &self,
+        code: &str,
+        doc_code: &str,
+        actor: &str,
+        cancel: &AtomicBool,
+    ) -> Result<AssembledDocument, DeskError> {
+        let dossier = self.dossier(code)?;
+        self.document_exists(&dossier, doc_code)?;
+        let pages: Vec<CapturePage> = self
+            .capture_pages(&dossier.code)?
+            .into_iter()
+            .filter(|p| p.doc_code == doc_code)
+            .collect();
+        if pages.is_empty() {
+            return Err(CounterError::NoPages {
+                dossier: dossier.code.clone(),
+                document: doc_code.to_owned(),
+            }
+            .into());
+        }
+        let scratch = scratch_dir(self)?;
+        let mut inputs = Vec::with_capacity(pages.len());
+        for (index, page) in pages.iter().enumerate() {
+            check_cancel(cancel)?;
+            let blob = self.with_store(|s| s.blobs().path_of(&page.blob_sha256));
+            inputs.push(
+                assembly_input(
+                    &blob,
+                    &page.media_type,
+                    page.page_in_blob,
+                    page.rotation,
+                    scratch.path(),
+                    index,
+                )
+                .map_err(CounterError::from)?,
+            );
+        }
+        check_cancel(cancel)?;
+        let name = dossier
+            .documents
+            .iter()
+            .find(|d| d.code == doc_code)
+            .map(|d| d.name.clone())
+            .unwrap_or_default();
+        let options = AssembleOptions {
+            blank_policy: BlankPolicy::Keep,
+            info: DocumentInfo::titled(format!("{} – {name}", dossier.code)),
+            ..AssembleOptions::default()
+        };
+        let out = scratch.path().join("document.pdf");
+        let report =
+            assemble(&inputs, &options, &out).map_err(|source| CounterError::Assemble {
+                document: doc_code.to_owned(),
+                source,
+            })?;
+        let bytes = std::fs::read(&out).map_err(|source| CounterError::Scratch {
+            path: out.clone(),
+            source,
+        })?;
+        let sha256 = self.with_store(|s| -> Result<String, StoreError> {
+            let sha = s.put_blob(&bytes, "application/pdf")?;
+            s.set_assembled_pdf(&dossier.code, doc_code, &sha)?;
+            Ok(sha)
+        })?;
+        self.attach_document_pdf(&dossier.code, doc_code, &sha256, actor)?;
+        let current = self.dossier(&dossier.code)?.status;
+        if matches!(current, Status::Ready | Status::Signed) {
+            self.set_dossier_status(&dossier.code, Status::Draft, actor)?;
+        }
+        Ok(AssembledDocument {
+            doc_code: doc_code.to_owned(),
+            sha256,
+            pages: report.pages_written,
+            bytes: report.output_bytes,
+        })
+    }
+
+    /// The tokens inserted in the readers of the modules listed in the `pkcs11.modules` setting. A module
+    /// that cannot be loaded is an error naming it.
+    pub fn pkcs11_tokens(&self) -> Result<Vec<TokenChoice>, DeskError> {
+        let mut found = Vec::new();
+        for module in pkcs11_module_paths(self.setting(PKCS11_MODULES)?.as_deref()) {
+            let loaded = Pkcs11Module::load(&module).map_err(CounterError::from)?;
+            for token in loaded.tokens().map_err(CounterError::from)? {
+                found.push(TokenChoice {
+                    module: module.clone(),
+                    token,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Signs every assembled document of dossier `code` with one unlock of `key` (`secret` is the .p12
+    /// password or the token PIN; it is neither stored nor logged), then marks the dossier signed.
+    /// `progress(done, total, doc_code)` runs before each document and once at the end.
+    pub fn sign_dossier(
+        &self,
+        code: &str,
+        key: &SignKey,
+        secret: &str,
+        actor: &str,
+        cancel: &AtomicBool,
+        mut progress: impl FnMut(usize, usize, &str),
+    ) -> Result<SignSummary, DeskError> {
+        let dossier = self.dossier(code)?;
+        let recorded = self.capture_documents(&dossier.code)?;
+        let assembled = |doc: &str| {
+            recorded
+                .iter()
+                .find(|d| d.doc_code == doc)
+                .and_then(|d| d.assembled_sha256.clone())
+        };
+        if let Some(missing) = dossier
+            .documents
+            .iter()
+            .find(|d| d.mandatory && assembled(&d.code).is_none())
+        {
+            return Err(DeskError::Store(StoreError::MissingDocumentPdf {
+                dossier: dossier.code.clone(),
+                document: missing.code.clone(),
+            }));
+        }
+        let work: Vec<(String, String)> = dossier
+            .documents
+            .iter()
+            .filter_map(|d| assembled(&d.code).map(|sha| (d.code.clone(), sha)))
+            .collect();
+        if work.is_empty() {
+            return Err(DeskError::Store(StoreError::MissingDocumentPdf {
+                dossier: dossier.code.clone(),
+                document: "*".into(),
+            }));
+        }
+        let signer = open_signer(key, secret)?;
+        let subject = crate::sign::keys::subject_common_name(signer.certificate());
+        let office = self.office()?;
+        let options = SignOptions {
+            reason: Some(format!("Tiếp nhận hồ sơ {}", dossier.code)),
+            location: Some(office.name.clone()),
+            visible: Some(VisibleSignature {
+                rect: [330.0, 36.0, 230.0, 64.0],
+                organisation: None,
+                seal: None,
+            }),
+            ..SignOptions::default()
+        };
+        let scratch = scratch_dir(self)?;
+        let mut signed = Vec::with_capacity(work.len());
+        for (index, (doc_code, sha)) in work.iter().enumerate() {
+            check_cancel(cancel)?;
+            progress(index, work.len(), doc_code);
+            let input = self.with_store(|s| s.blobs().path_of(sha));
+            let out = scratch.path().join(format!("{index:03}.pdf"));
+            sign_file(&input, &out, signer.as_ref(), &options).map_err(|source| {
+                CounterError::SignDocument {
+                    document: doc_code.clone(),
+                    source,
+                }
+            })?;
+            let bytes = std::fs::read(&out).map_err(|source| CounterError::Scratch {
+                path: out.clone(),
+                source,
+            })?;
+            let signed_sha = self.with_store(|s| -> Result<String, StoreError> {
+                let sha = s.put_blob(&bytes, "application/pdf")?;
+                s.set_signed_pdf(&dossier.code, doc_code, &sha)?;
+                Ok(sha)
+            })?;
+            self.attach_document_pdf(&dossier.code, doc_code, &signed_sha, actor)?;
+            signed.push((doc_code.clone(), signed_sha));
+        }
+        progress(work.len(), work.len(), "");
+        let mut status = self.dossier(&dossier.code)?.status;
+        if status == Status::Draft {
+            status = self
+                .set_dossier_status(&dossier.code, Status::Ready, actor)?
+                .status;
+        }
+        if status == Status::Ready {
+            self.set_dossier_status(&dossier.code, Status::Signed, actor)?;
+        }
+        Ok(SignSummary {
+            signer: subject,
+            documents: signed,
+            dossier: self.dossier(&dossier.code)?,
+        })
+    }
+
+    /// Writes the Mẫu 01 receipt of dossier `code` into `receipts/` of the data folder, records it, and
+    /// returns the file and its bytes (for the in-app preview).
+    pub fn receipt_pdf(&self, code: &str, actor: &str) -> Result<(PathBuf, Vec<u8>), DeskError> {
+        let dossier = self.dossier(code)?;
+        let dir = self.data_dir().join("receipts");
+        std::fs::create_dir_all(&dir).map_err(|source| CounterError::Scratch {
+            path: dir.clone(),
+            source,
+        })?;
+        let out = dir.join(format!("{}-mau01.pdf", dossier.code));
+        self.issue_receipt(&dossier.code, 2, &out, actor)?;
+        let bytes = std::fs::read(&out).map_err(|source| CounterError::Scratch {
+            path: out.clone(),
+            source,
+        })?;
+        Ok((out, bytes))
+    }
+}
+
+fn open_signer(key: &SignKey, secret: &str) -> Result<Box<dyn Signer>, DeskError> {
+    Ok(match key {
+        SignKey::P12(path) => {
+            Box::new(SoftwareSigner::from_pkcs12_file(path, secret).map_err(CounterError::from)?)
+        }
+        SignKey::Pkcs11 {
+            module,
+            token,
+            key_label,
+        } => {
+            let loaded = Pkcs11Module::load(module).map_err(CounterError::from)?;
+            Box::new(
+                loaded
+                    .open_signer(token, key_label.as_deref(), secret)
+                    .map_err(CounterError::from)?,
+            )
+        }
+    })
+}
+
+/// The module paths of the `pkcs11.modules` setting: a JSON array, or paths one per line or `;`-separated.
+pub fn pkcs11_module_paths(setting: Option<&str>) -> Vec<PathBuf> {
+    let Some(text) = setting.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Vec::new();
+    };
+    if let Ok(list) = serde_json::from_str::<Vec<String>>(text) {
+        return list.into_iter().map(PathBuf::from).collect();
+    }
+    text.split(['\n', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pkcs11_module_paths;
+    use std::path::PathBuf;
+
+    #[test]
+    fn module_paths_read_json_lines_or_semicolons() {
+        let want = vec![PathBuf::from("/usr/lib/a.so"), PathBuf::from("/opt/b.so")];
+        assert_eq!(
+            pkcs11_module_paths(Some(r#"["/usr/lib/a.so","/opt/b.so"]"#)),
+            want
+        );
+        assert_eq!(
+            pkcs11_module_paths(Some("/usr/lib/a.so\n /opt/b.so \n")),
+            want
+        );
+        assert_eq!(pkcs11_module_paths(Some("/usr/lib/a.so;/opt/b.so")), want);
+        assert!(pkcs11_module_paths(Some("  ")).is_empty());
+        assert!(pkcs11_module_paths(None).is_empty());
+    }
+}

@@ -1,0 +1,253 @@
+//! The pages of dossiers being captured at the counter (migration 5): which blob, in which required
+//! document, in which place, turned by how much, and per document the assembled and signed PDFs.
+//!
+//! This is the counter's work in progress, kept in SQLite so closing the app mid-capture loses nothing.
+//! Page edits are not audited (the audit trail records what the dossier finally contains, through
+//! `attach_document_pdf`); each edit is one transaction.
+
+use super::{Store, StoreError, utc_now};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+/// One captured page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CapturePage {
+    pub id: i64,
+    pub dossier_code: String,
+    pub doc_code: String,
+    /// 0-based place within the document.
+    pub position: i64,
+    pub blob_sha256: String,
+    /// The blob's media type (`image/jpeg`, `image/png`, `application/pdf`).
+    pub media_type: String,
+    /// 1-based page within the blob (PDF sources keep the whole file and name the page).
+    pub page_in_blob: u32,
+    /// Clockwise quarter turns applied when assembling: 0, 90, 180 or 270.
+    pub rotation: u32,
+    pub thumb_sha256: Option<String>,
+    /// File name the page came from, for the clerk.
+    pub source_name: String,
+}
+
+/// The PDFs recorded for one required document.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaptureDocument {
+    pub doc_code: String,
+    pub assembled_sha256: Option<String>,
+    pub signed_sha256: Option<String>,
+}
+
+const PAGE_COLUMNS: &str = "p.id, p.dossier_code, p.doc_code, p.position, p.blob_sha256, b.media_type, \
+     p.page_in_blob, p.rotation, p.thumb_sha256, p.source_name";
+
+fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CapturePage> {
+    Ok(CapturePage {
+        id: r.get(0)?,
+        dossier_code: r.get(1)?,
+        doc_code: r.get(2)?,
+        position: r.get(3)?,
+        blob_sha256: r.get(4)?,
+        media_type: r.get(5)?,
+        page_in_blob: r.get(6)?,
+        rotation: r.get(7)?,
+        thumb_sha256: r.get(8)?,
+        source_name: r.get(9)?,
+    })
+}
+
+impl Store {
+    /// Appends a page at the end of document `doc_code` of dossier `code`; returns its id.
+    pub fn add_capture_page(
+        &mut self,
+        code: &str,
+        doc_code: &str,
+        blob_sha256: &str,
+        page_in_blob: u32,
+        thumb_sha256: Option<&str>,
+        source_name: &str,
+    ) -> Result<i64, StoreError> {
+        let path = self.db_path();
+        let sql = |e| super::sql_err(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let next: i64 = tx
+            .query_row(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM capture_pages
+                 WHERE dossier_code = ?1 AND doc_code = ?2",
+                params![code, doc_code],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        let id: i64 = tx
+            .query_row(
+                "INSERT INTO capture_pages (dossier_code, doc_code, position, blob_sha256, page_in_blob,
+                    thumb_sha256, source_name, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                params![code, doc_code, next, blob_sha256, page_in_blob, thumb_sha256, source_name, utc_now()],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(id)
+    }
+
+    /// Every captured page of dossier `code`, by document then position.
+    pub fn capture_pages(&self, code: &str) -> Result<Vec<CapturePage>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {PAGE_COLUMNS} FROM capture_pages p JOIN blobs b ON b.sha256 = p.blob_sha256
+                 WHERE p.dossier_code = ?1 ORDER BY p.doc_code, p.position, p.id"
+            ))
+            .map_err(|e| self.sql(e))?;
+        stmt.query_map([code], page_from_row)
+            .map_err(|e| self.sql(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// One page by id.
+    pub fn capture_page(&self, id: i64) -> Result<CapturePage, StoreError> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {PAGE_COLUMNS} FROM capture_pages p JOIN blobs b ON b.sha256 = p.blob_sha256
+                     WHERE p.id = ?1"
+                ),
+                [id],
+                page_from_row,
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "trang đã quét",
+                key: id.to_string(),
+            })
+    }
+
+    /// Makes `ids` the pages of document `doc_code`, in this order (pages may come from another document of
+    /// the same dossier: that is how a page moves). Fails, changing nothing, if an id is not a page of `code`.
+    pub fn arrange_capture_pages(
+        &mut self,
+        code: &str,
+        doc_code: &str,
+        ids: &[i64],
+    ) -> Result<(), StoreError> {
+        let path = self.db_path();
+        let sql = |e| super::sql_err(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        for (position, id) in ids.iter().enumerate() {
+            let changed = tx
+                .execute(
+                    "UPDATE capture_pages SET doc_code = ?1, position = ?2 WHERE id = ?3 AND dossier_code = ?4",
+                    params![doc_code, position as i64, id, code],
+                )
+                .map_err(sql)?;
+            if changed == 0 {
+                return Err(StoreError::NotFound {
+                    what: "trang đã quét",
+                    key: format!("{code}#{id}"),
+                });
+            }
+        }
+        tx.commit().map_err(sql)
+    }
+
+    /// Turns a page clockwise by `quarter_turns` × 90°; returns the page.
+    pub fn rotate_capture_page(
+        &mut self,
+        id: i64,
+        quarter_turns: i32,
+    ) -> Result<CapturePage, StoreError> {
+        let delta = i64::from(quarter_turns.rem_euclid(4)) * 90;
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE capture_pages SET rotation = (rotation + ?1) % 360 WHERE id = ?2",
+                params![delta, id],
+            )
+            .map_err(|e| self.sql(e))?;
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                what: "trang đã quét",
+                key: id.to_string(),
+            });
+        }
+        self.capture_page(id)
+    }
+
+    /// Removes a page (its blob stays: blobs are shared and checked by `store check`).
+    pub fn delete_capture_page(&mut self, id: i64) -> Result<(), StoreError> {
+        let changed = self
+            .conn
+            .execute("DELETE FROM capture_pages WHERE id = ?1", [id])
+            .map_err(|e| self.sql(e))?;
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                what: "trang đã quét",
+                key: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Records the assembled (unsigned) PDF of a document and forgets its signed one.
+    pub fn set_assembled_pdf(
+        &mut self,
+        code: &str,
+        doc_code: &str,
+        sha256: &str,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO capture_documents (dossier_code, doc_code, assembled_sha256, signed_sha256)
+                 VALUES (?1, ?2, ?3, NULL)
+                 ON CONFLICT (dossier_code, doc_code)
+                 DO UPDATE SET assembled_sha256 = excluded.assembled_sha256, signed_sha256 = NULL",
+                params![code, doc_code, sha256],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Records the signed PDF of a document.
+    pub fn set_signed_pdf(
+        &mut self,
+        code: &str,
+        doc_code: &str,
+        sha256: &str,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE capture_documents SET signed_sha256 = ?3 WHERE dossier_code = ?1 AND doc_code = ?2",
+                params![code, doc_code, sha256],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// The assembled and signed PDFs of dossier `code`'s documents, by document code.
+    pub fn capture_documents(&self, code: &str) -> Result<Vec<CaptureDocument>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT doc_code, assembled_sha256, signed_sha256 FROM capture_documents
+                 WHERE dossier_code = ?1 ORDER BY doc_code",
+            )
+            .map_err(|e| self.sql(e))?;
+        stmt.query_map([code], |r| {
+            Ok(CaptureDocument {
+                doc_code: r.get(0)?,
+                assembled_sha256: r.get(1)?,
+                signed_sha256: r.get(2)?,
+            })
+        })
+        .map_err(|e| self.sql(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| self.sql(e))
+    }
+}
