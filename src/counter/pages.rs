@@ -72,8 +72,14 @@ pub fn split_file(path: &Path, options: &ImportOptions) -> Result<Vec<PagePiece>
                     thumbnail: None,
                 }
             }
-            PageContent::Jpeg { bytes, .. } => PagePiece {
-                bytes: bytes.as_slice().into(),
+            // The import only read the JPEG's headers; the blob store keeps the file itself.
+            PageContent::Jpeg { .. } => PagePiece {
+                bytes: std::fs::read(&page.source)
+                    .map_err(|source| CaptureError::Read {
+                        path: page.source.clone(),
+                        source,
+                    })?
+                    .into(),
                 media_type: "image/jpeg",
                 page_in_blob: 1,
                 thumbnail: Some(thumbnail_of(page, options)?),

@@ -214,6 +214,7 @@ pub enum DeskError {
     User(#[from] crate::user::UserError),
     #[error(transparent)]
     Setting(#[from] SettingError),
+    #[error(transparent)]
     Counter(#[from] crate::counter::CounterError),
 }
 
