@@ -228,12 +228,6 @@ pub fn clean_page(original: &DynamicImage, options: &CleanupOptions) -> CleanedP
             };
             let p = paper.unwrap_or(255);
             let mut grey = grey_full;
-            if factor > 1 {
-                // At high resolution, scanner noise makes stroke edges ragged, which costs
-                // Group 4 bits without adding legibility; a light smoothing evens it first
-                // (and keeps a reduction below free of aliasing).
-                grey = binarize::smooth(&grey);
-            }
             if rotation.is_some() || scale < 1.0 {
                 let angle = rotation.map_or(0.0, |a| -a);
                 grey = match deskew::rotate_scaled(
@@ -245,6 +239,12 @@ pub fn clean_page(original: &DynamicImage, options: &CleanupOptions) -> CleanedP
                     DynamicImage::ImageLuma8(grey) => grey,
                     other => other.to_luma8(),
                 };
+            }
+            if factor > 1 {
+                // At high resolution, scanner noise makes stroke edges ragged, which costs
+                // Group 4 bits without adding legibility; a light smoothing evens it (done
+                // after the reduction to 240 dpi, on fewer pixels).
+                grey = binarize::smooth(&grey);
             }
             let speck = ((factor * factor * 2) as f32 * scale * scale)
                 .round()
