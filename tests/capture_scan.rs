@@ -143,3 +143,79 @@ fn hot_folder_honours_the_settle_time() {
     std::thread::sleep(Duration::from_millis(350));
     assert_eq!(watcher.poll().unwrap().len(), 1);
 }
+
+/// A scanner that dies mid-batch (unplugged, backend crash): a stand-in `scanimage` writes
+/// three complete pages, prints their names as `--batch-print` does, starts a fourth, and is
+/// killed. The error names the device and lists the three pages, which import and assemble;
+/// the half-written fourth page is not handed on.
+#[test]
+fn scanner_dying_mid_batch_keeps_the_finished_pages() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/scans/text-bw-2pages-150.tif");
+    let program = dir.path().join("scanimage");
+    std::fs::write(
+        &program,
+        format!(
+            r#"#!/bin/sh
+for arg in "$@"; do
+  case "$arg" in --batch=*) pattern="${{arg#--batch=}}" ;; esac
+done
+for n in 1 2 3; do
+  page=$(printf "$pattern" "$n")
+  cp "{fixture}" "$page"
+  echo "$page"
+done
+page=$(printf "$pattern" 4)
+head -c 1000 "{fixture}" > "$page"
+echo "scanimage: sane_read: Error during device I/O" >&2
+kill -9 $$
+"#,
+            fixture = fixture.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut scanner = Scanimage {
+        program: program.clone(),
+        device: "airscan:e0:Canon MF240".into(),
+    };
+    let out = dir.path().join("pages");
+    let mut streamed = Vec::new();
+    let err = scanner
+        .scan(&test_backend_request(), &out, &mut |p| {
+            streamed.push(p.to_path_buf())
+        })
+        .unwrap_err();
+    let ScanError::Device {
+        device, pages_done, ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(device, "airscan:e0:Canon MF240");
+    assert_eq!(pages_done.len(), 3);
+    assert_eq!(&streamed, pages_done);
+    assert!(
+        err.to_string()
+            .contains("scanner airscan:e0:Canon MF240 stopped after 3 page(s)"),
+        "{err}"
+    );
+    // What was captured before the failure is whole and usable.
+    for page in pages_done {
+        assert_eq!(
+            import_file(page, &ImportOptions::default()).unwrap().len(),
+            2
+        );
+    }
+    let pdf = dir.path().join("partial.pdf");
+    let report =
+        motcua::pdf::assemble(pages_done, &motcua::pdf::AssembleOptions::default(), &pdf).unwrap();
+    assert_eq!(report.pages_written, 6);
+    // The cut-short fourth file is refused by name if someone imports it by hand.
+    let fourth = out.join("page-0004.tif");
+    assert!(fourth.exists());
+    let refused = import_file(&fourth, &ImportOptions::default()).unwrap_err();
+    assert!(refused.to_string().contains("page-0004.tif"), "{refused}");
+}

@@ -183,3 +183,48 @@ fn pdf_a_structural_check_passes_our_output_and_catches_breakage() {
     assert!(has("/OutputIntents"), "{problems:?}");
     assert!(has("not well-formed"), "{problems:?}");
 }
+
+/// The streamed writer copies passed-through JPEGs from their files when the page is added:
+/// a file that changed size since import is left out with a message naming it, and the rest
+/// of the document is still written whole.
+#[test]
+fn a_jpeg_changed_since_import_is_left_out_and_named() {
+    use motcua::capture::{ImportOptions, PageContent, import_file};
+    use motcua::pdf::{DocumentInfo, EncodedImage, PdfBuilder, PdfError};
+    let dir = tempfile::tempdir().unwrap();
+    let moving = dir.path().join("dang-ghi.jpg");
+    std::fs::copy(scan(COLOUR_STAMP), &moving).unwrap();
+    let pages = import_file(&moving, &ImportOptions::default()).unwrap();
+    let PageContent::Jpeg { length, info } = &pages[0].content else {
+        panic!("kept as a JPEG file")
+    };
+    // The hot folder's scanner rewrites the file after import.
+    std::fs::write(&moving, b"\xFF\xD8 shorter").unwrap();
+    let out = dir.path().join("out.pdf");
+    let mut builder = PdfBuilder::create(&out).unwrap();
+    let err = builder
+        .add_image_page(
+            EncodedImage::jpeg_passthrough(&moving, *length, info),
+            595.0,
+            842.0,
+        )
+        .unwrap_err();
+    assert!(matches!(err, PdfError::SourceChanged { .. }), "{err:?}");
+    assert!(err.to_string().contains("dang-ghi.jpg"), "{err}");
+    assert!(!builder.is_broken());
+    let good = import_file(&scan(TEXT_SKEW_0), &ImportOptions::default()).unwrap();
+    let PageContent::Jpeg { length, info } = &good[0].content else {
+        panic!("kept as a JPEG file")
+    };
+    builder
+        .add_image_page(
+            EncodedImage::jpeg_passthrough(&scan(TEXT_SKEW_0), *length, info),
+            595.0,
+            842.0,
+        )
+        .unwrap();
+    builder.write(&DocumentInfo::titled("Hồ sơ")).unwrap();
+    assert_qpdf_ok(&out);
+    assert!(pdfinfo(&out).contains("Pages:           1"));
+    assert_eq!(check_pdf_a(&out).unwrap(), Vec::<String>::new());
+}

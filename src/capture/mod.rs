@@ -12,6 +12,7 @@ pub mod cleanup;
 pub mod hot_folder;
 mod import;
 pub mod jpeg;
+pub mod kept;
 pub mod scan;
 mod tiff_pages;
 
@@ -22,6 +23,7 @@ use image::DynamicImage;
 pub use hot_folder::HotFolder;
 pub use import::{import_file, import_files};
 pub use jpeg::JpegInfo;
+pub use kept::{CleanupStep, KeepError, KeptPage, clean_and_keep};
 pub use scan::{ScanSource, Scanimage};
 
 /// Everything that can go wrong while importing one input file. Every variant names the file,

@@ -385,7 +385,7 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
     );
     let (image, analysis, downscaled_by) = if leave_alone {
         let mode = native_mode(&original);
-        (native_store(original, mode), None, 1)
+        (native_store(original, mode), None, 1.0)
     } else {
         let mut cleanup = cleanup;
         // Colour and grey pages bound for a lower resolution are reduced inside cleanup,
@@ -394,12 +394,16 @@ fn prepare_page(page: &CapturedPage, options: &AssembleOptions) -> Result<Prepar
             .profile
             .max_continuous_tone_dpi()
             .map_or(1, |max| (source_dpi / max + 0.05).floor().max(1.0) as u32);
+        cleanup.bilevel_scale = options
+            .profile
+            .max_bilevel_dpi()
+            .map_or(1.0, |max| (max / source_dpi).min(1.0));
         let cleaned = clean_page(&original, &cleanup);
         (cleaned.image, Some(cleaned.analysis), cleaned.downscaled_by)
     };
     let shown_dpi = page.dpi.map(|d| Dpi {
-        x: d.x / downscaled_by as f32,
-        y: d.y / downscaled_by as f32,
+        x: d.x / downscaled_by,
+        y: d.y / downscaled_by,
     });
 
     if let Some(analysis) = &analysis {

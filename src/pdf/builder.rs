@@ -134,12 +134,17 @@ impl PdfBuilder {
                 // never pass through this process.
                 self.digest
                     .update(format!("{}:{length}", path.display()).as_bytes());
-                self.writer
-                    .add_stream_from_file(dict, path, *length)
-                    .map_err(|source| PdfError::Write {
-                        path: path.clone(),
-                        source,
-                    })?;
+                let written = self.writer.add_stream_from_file(dict, path, *length);
+                written.map_err(|source| {
+                    if self.writer.is_broken() {
+                        self.write_error(source)
+                    } else {
+                        PdfError::SourceChanged {
+                            path: path.clone(),
+                            reason: source.to_string(),
+                        }
+                    }
+                })?;
                 return self.finish_image_page(None, width_pt, height_pt);
             }
         }

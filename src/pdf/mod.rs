@@ -59,6 +59,15 @@ pub enum PdfError {
         /// What lopdf reported.
         reason: String,
     },
+    /// A passed-through JPEG changed or disappeared between import and writing (a hot-folder
+    /// file rewritten or moved); that page is left out and reported.
+    #[error("{path} changed or disappeared since it was imported ({reason}); import it again")]
+    SourceChanged {
+        /// The input file.
+        path: PathBuf,
+        /// What was found.
+        reason: String,
+    },
     /// Writing the output failed.
     #[error("cannot write {path}: {source}; check free space and permissions of the folder")]
     Write {

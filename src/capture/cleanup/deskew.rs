@@ -91,33 +91,74 @@ fn best_angle(score: &mut impl FnMut(f32) -> f64, from: f32, to: f32, step: f32)
 /// Rotate an image about its centre by `degrees` (counter-clockwise on screen for positive
 /// values), keeping its size and filling uncovered corners with `fill` (the paper colour).
 pub fn rotate(image: &DynamicImage, degrees: f32, fill: [u8; 3]) -> DynamicImage {
+    rotate_scaled(image, degrees, fill, 1.0)
+}
+
+/// [`rotate`] and resize by `scale` (output pixels per source pixel, at most 1) in one
+/// bilinear pass: the output is `scale` times the size, about the same centre.
+pub fn rotate_scaled(
+    image: &DynamicImage,
+    degrees: f32,
+    fill: [u8; 3],
+    scale: f32,
+) -> DynamicImage {
+    let scale = if scale > 0.0 && scale < 1.0 {
+        scale
+    } else {
+        1.0
+    };
     match image {
         DynamicImage::ImageLuma8(grey) => {
             let luma =
                 ((u32::from(fill[0]) * 299 + u32::from(fill[1]) * 587 + u32::from(fill[2]) * 114)
                     / 1000) as u8;
-            DynamicImage::ImageLuma8(rotate_buffer(grey, degrees, image::Luma([luma])))
+            DynamicImage::ImageLuma8(rotate_buffer(grey, degrees, image::Luma([luma]), scale))
         }
         other => {
             let rgb: RgbImage = other.to_rgb8();
-            DynamicImage::ImageRgb8(rotate_buffer(&rgb, degrees, image::Rgb(fill)))
+            DynamicImage::ImageRgb8(rotate_buffer(&rgb, degrees, image::Rgb(fill), scale))
         }
     }
 }
 
-fn rotate_buffer<P>(src: &ImageBuffer<P, Vec<u8>>, degrees: f32, fill: P) -> ImageBuffer<P, Vec<u8>>
+fn rotate_buffer<P>(
+    src: &ImageBuffer<P, Vec<u8>>,
+    degrees: f32,
+    fill: P,
+    scale: f32,
+) -> ImageBuffer<P, Vec<u8>>
 where
     P: Pixel<Subpixel = u8>,
 {
     let (w, h) = src.dimensions();
-    let mut out = ImageBuffer::from_pixel(w, h, fill);
+    let out_w = ((w as f32 * scale).round() as u32).max(1);
+    let out_h = ((h as f32 * scale).round() as u32).max(1);
+    let mut out = ImageBuffer::from_pixel(out_w, out_h, fill);
+    let geometry = Geometry {
+        w,
+        h,
+        out_w,
+        degrees,
+        inverse_scale: f64::from(w) / f64::from(out_w),
+        out_h,
+    };
     match P::CHANNEL_COUNT {
-        1 => rotate_raw::<1>(src.as_raw(), out.as_mut(), w, h, degrees),
-        3 => rotate_raw::<3>(src.as_raw(), out.as_mut(), w, h, degrees),
-        4 => rotate_raw::<4>(src.as_raw(), out.as_mut(), w, h, degrees),
-        _ => rotate_raw::<2>(src.as_raw(), out.as_mut(), w, h, degrees),
+        1 => rotate_raw::<1>(src.as_raw(), out.as_mut(), &geometry),
+        3 => rotate_raw::<3>(src.as_raw(), out.as_mut(), &geometry),
+        4 => rotate_raw::<4>(src.as_raw(), out.as_mut(), &geometry),
+        _ => rotate_raw::<2>(src.as_raw(), out.as_mut(), &geometry),
     }
     out
+}
+
+/// Source and output sizes of a rotation, its angle, and source pixels per output pixel.
+struct Geometry {
+    w: u32,
+    h: u32,
+    out_w: u32,
+    out_h: u32,
+    degrees: f32,
+    inverse_scale: f64,
 }
 
 /// Fixed-point bits of source coordinates: positions step by exact integers along a row, so
@@ -146,27 +187,34 @@ fn inside(start: i64, step: i64, max: i64, n: usize) -> (usize, usize) {
 /// Bilinear rotation of interleaved 8-bit samples with `C` channels into `out` (pre-filled
 /// with the fill colour). Source coordinates advance by a constant fixed-point step along
 /// each output row; the 8-bit interpolation weights keep the arithmetic in integers.
-fn rotate_raw<const C: usize>(data: &[u8], out: &mut [u8], w: u32, h: u32, degrees: f32) {
-    let (cx, cy) = ((f64::from(w) - 1.0) / 2.0, (f64::from(h) - 1.0) / 2.0);
+fn rotate_raw<const C: usize>(data: &[u8], out: &mut [u8], g: &Geometry) {
+    let (cx, cy) = ((f64::from(g.w) - 1.0) / 2.0, (f64::from(g.h) - 1.0) / 2.0);
+    let (ocx, ocy) = (
+        (f64::from(g.out_w) - 1.0) / 2.0,
+        (f64::from(g.out_h) - 1.0) / 2.0,
+    );
     // The output turns the content by `degrees` counter-clockwise, so each output pixel
     // samples the source at the point turned the opposite way (clockwise) about the centre:
-    // (dx, dy) -> (dx cos + dy sin, -dx sin + dy cos) with (sin, cos) of the negated angle.
-    let (sin, cos) = f64::from(-degrees).to_radians().sin_cos();
+    // (dx, dy) -> (dx cos + dy sin, -dx sin + dy cos) with (sin, cos) of the negated angle,
+    // output offsets first multiplied by the source pixels per output pixel.
+    let (sin, cos) = f64::from(-g.degrees).to_radians().sin_cos();
+    let (sin, cos) = (sin * g.inverse_scale, cos * g.inverse_scale);
     let one = f64::from(1u32 << FRACTION_BITS);
     let step_x = (cos * one).round() as i64;
     let step_y = (-sin * one).round() as i64;
-    let (w, h) = (w as usize, h as usize);
+    let (w, h) = (g.w as usize, g.h as usize);
     let stride = w * C;
+    let out_w = g.out_w as usize;
     let max_x = ((w - 1) as i64) << FRACTION_BITS;
     let max_y = ((h - 1) as i64) << FRACTION_BITS;
-    for (y, out_row) in out.chunks_exact_mut(stride).enumerate() {
-        let dy = y as f64 - cy;
-        let start_x = ((-cx * cos + dy * sin + cx) * one).round() as i64;
-        let start_y = ((cx * sin + dy * cos + cy) * one).round() as i64;
+    for (y, out_row) in out.chunks_exact_mut(out_w * C).enumerate() {
+        let dy = y as f64 - ocy;
+        let start_x = ((-ocx * cos + dy * sin + cx) * one).round() as i64;
+        let start_y = ((ocx * sin + dy * cos + cy) * one).round() as i64;
         // The output pixels whose source point lies inside the image form one run per row;
         // outside it the fill colour stays.
-        let (a, b) = inside(start_x, step_x, max_x, w);
-        let (c, d) = inside(start_y, step_y, max_y, w);
+        let (a, b) = inside(start_x, step_x, max_x, out_w);
+        let (c, d) = inside(start_y, step_y, max_y, out_w);
         let (from, to) = (a.max(c), b.min(d));
         if from >= to {
             continue;

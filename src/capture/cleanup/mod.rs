@@ -70,6 +70,10 @@ pub struct CleanupOptions {
     /// resolution). The assembler sets it from the profile's resolution cap, so a 300-dpi
     /// page bound for 150 dpi is reduced before it is rotated: a quarter of the work.
     pub shrink_continuous_tone: u32,
+    /// Store black-and-white pages at this fraction of the scan's resolution (1.0 keeps it;
+    /// the compact profile caps bilevel pages at 240 dpi). The reduction is folded into the
+    /// deskew rotation, so it costs no extra pass when the page is rotated anyway.
+    pub bilevel_scale: f32,
 }
 
 impl Default for CleanupOptions {
@@ -83,6 +87,7 @@ impl Default for CleanupOptions {
             mode: ModeChoice::Auto,
             despeckle: true,
             shrink_continuous_tone: 1,
+            bilevel_scale: 1.0,
         }
     }
 }
@@ -114,8 +119,9 @@ pub struct CleanedPage {
     /// True when any pixel was changed (crop, rotation, binarization, colour reduction).
     pub pixels_edited: bool,
     /// Original pixels per stored pixel along each axis (the resolution divisor applied by
-    /// [`CleanupOptions::shrink_continuous_tone`]); 1 when stored at full resolution.
-    pub downscaled_by: u32,
+    /// [`CleanupOptions::shrink_continuous_tone`] or [`CleanupOptions::bilevel_scale`]);
+    /// 1.0 when stored at full resolution.
+    pub downscaled_by: f32,
 }
 
 /// Run the cleanup pipeline on one page.
@@ -190,6 +196,7 @@ pub fn clean_page(original: &DynamicImage, options: &CleanupOptions) -> CleanedP
     };
 
     // 4. Store in the chosen mode.
+    let full_width = grey_full.width();
     let is_grey_source = matches!(*image, DynamicImage::ImageLuma8(_));
     let shrink = match mode {
         ColourMode::BlackWhite => 1,
@@ -214,20 +221,38 @@ pub fn clean_page(original: &DynamicImage, options: &CleanupOptions) -> CleanedP
         }
         ColourMode::BlackWhite => {
             edited = true;
-            let speck = (factor * factor * 2) as usize;
-            let p = paper.unwrap_or(255);
-            let mut grey = match turn(DynamicImage::ImageLuma8(grey_full), [p; 3]) {
-                DynamicImage::ImageLuma8(grey) => grey,
-                other => other.to_luma8(),
+            let scale = if options.bilevel_scale > 0.0 && options.bilevel_scale < 0.999 {
+                options.bilevel_scale
+            } else {
+                1.0
             };
+            let p = paper.unwrap_or(255);
+            let mut grey = grey_full;
+            if rotation.is_some() || scale < 1.0 {
+                let angle = rotation.map_or(0.0, |a| -a);
+                grey = match deskew::rotate_scaled(
+                    &DynamicImage::ImageLuma8(grey),
+                    angle,
+                    [p; 3],
+                    scale,
+                ) {
+                    DynamicImage::ImageLuma8(grey) => grey,
+                    other => other.to_luma8(),
+                };
+            }
             if factor > 1 {
                 // At high resolution, scanner noise makes stroke edges ragged, which costs
-                // Group 4 bits without adding legibility; a light smoothing evens it first.
+                // Group 4 bits without adding legibility; a light smoothing evens it (done
+                // after the reduction to 240 dpi, on fewer pixels).
                 grey = binarize::smooth(&grey);
             }
+            let speck = ((factor * factor * 2) as f32 * scale * scale)
+                .round()
+                .max(1.0) as usize;
             DynamicImage::ImageLuma8(binarized(&grey, options.despeckle, speck))
         }
     };
+    let downscaled_by = full_width as f32 / stored.width().max(1) as f32;
     CleanedPage {
         image: stored,
         analysis: PageAnalysis {
@@ -239,12 +264,13 @@ pub fn clean_page(original: &DynamicImage, options: &CleanupOptions) -> CleanedP
             cropped,
         },
         pixels_edited: edited || rotation.is_some() || shrink > 1,
-        downscaled_by: shrink,
+        downscaled_by,
     }
 }
 
 fn binarized(grey: &GrayImage, despeckle: bool, speck_area: usize) -> GrayImage {
-    let mut out = sauvola(grey, SauvolaParams::for_width(grey.width()));
+    let params = SauvolaParams::for_width(grey.width());
+    let mut out = sauvola(grey, params);
     if despeckle {
         binarize::despeckle(&mut out, speck_area);
     }
