@@ -34,7 +34,7 @@ lint: ui-build
 	cd ui && npm run check
 
 test-rust: ui-build
-	$(CARGO) test --workspace $(FEATURES)
+	$(CARGO) test --workspace --no-fail-fast $(FEATURES)
 
 test-ui: ui-deps
 	cd ui && npm test

@@ -10,7 +10,8 @@
 #
 # Needs: `npm ci` done in ui/, the `motcua` CLI buildable, xvfb, webkit2gtk-driver, tauri-driver on PATH
 # (or in ~/.cargo/bin). Optional: MOTCUA_E2E_CATALOG (catalogue file; default data/catalog/sample.json),
-# MOTCUA_E2E_KEEP=1 to keep the temporary folder for inspection.
+# MOTCUA_E2E_KEEP=1 to keep the temporary folder for inspection, MOTCUA_E2E_ONLY=REGEX to run only the
+# matching test files.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -108,6 +109,8 @@ port_free "$port" && fail "tauri-driver did not listen on $port (see $work/tauri
 # first, since it starts from an empty dossier list.
 status=0
 for test in tests/e2e/desk.e2e.mjs $(ls tests/e2e/*.e2e.mjs | grep -v '/desk.e2e.mjs$'); do
+  # MOTCUA_E2E_ONLY=regex runs only the matching files (while working on one flow).
+  if [ -n "${MOTCUA_E2E_ONLY:-}" ] && ! [[ "$test" =~ ${MOTCUA_E2E_ONLY} ]]; then continue; fi
   echo "e2e: running $test on DISPLAY=$DISPLAY, tauri-driver :$port"
   APP_BINARY="$app" MOTCUA_BIN="$cli" WEBDRIVER_PORT="$port" SCREENSHOT_DIR="$screenshots" E2E_WORK="$work" \
     PORTAL_BIN="$portal_bin" PORTAL_DB="$portal_db" PORTAL_PORT="$portal_port" REPO="$repo" \

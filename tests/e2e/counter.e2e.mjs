@@ -13,12 +13,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { signIn } from './lib/accounts.mjs';
 import { fileURLToPath } from 'node:url';
 
 const requireFromUi = createRequire(new URL('../../ui/package.json', import.meta.url));
 const { remote, Key } = requireFromUi('webdriverio');
 
 const APP_BINARY = requiredEnv('APP_BINARY');
+/** The clerk at the counter (created through the CLI, or by the first-run form on a fresh data folder). */
+const CLERK = { login: 'canbo-quay', password: 'mat-khau-quay-2026', role: 'clerk', name: 'Cán bộ Quầy' };
 const MOTCUA_BIN = requiredEnv('MOTCUA_BIN');
 const DATA_DIR = requiredEnv('MOTCUA_DATA_DIR');
 const WEBDRIVER_PORT = Number(process.env.WEBDRIVER_PORT ?? '4444');
@@ -123,6 +126,7 @@ async function main() {
       'Tiếp nhận: a picture without a QR code gives a Vietnamese error',
       async () => {
         await browser.$(byTestId('app-title')).waitForDisplayed(WAIT);
+        await signIn(browser, MOTCUA_BIN, CLERK, WAIT);
         await openScreen(browser, 'reception');
         await screenshot(browser, 'reception-01-empty');
         await fill(browser, 'cccd-path', CARD_WITHOUT_QR);
@@ -338,6 +342,7 @@ async function main() {
           }
         }
         await browser.$(byTestId('app-title')).waitForDisplayed(WAIT);
+        await signIn(browser, MOTCUA_BIN, CLERK, WAIT);
         await openScreen(browser, 'capture');
         const current = browser.$(`${byTestId('screen-capture')} ${byTestId('current-dossier')}`);
         await current.waitForDisplayed(WAIT);

@@ -143,8 +143,8 @@ async function main() {
       'with the portal running, the header shows "Trực tuyến" and the waiting count',
       async () => {
         // The app opens on the login gate; a clerk account is enough for the queue.
-        await signIn(browser, MOTCUA_BIN, { login: 'canbo-hangdoi', password: 'mat-khau-hang-doi-2026', role: 'clerk', name: 'Cán bộ Hàng đợi' }, WAIT);
         await browser.$(byTestId('app-title')).waitForDisplayed(WAIT);
+        await signIn(browser, MOTCUA_BIN, { login: 'canbo-hangdoi', password: 'mat-khau-hang-doi-2026', role: 'clerk', name: 'Cán bộ Hàng đợi' }, WAIT);
         await waitForConnectivity(browser, 'online');
         assert.equal(await browser.$(byTestId('queue-connectivity')).getText(), 'Trực tuyến');
         assert.match(await browser.$(byTestId('queue-waiting')).getText(), /^Chờ gửi: \d+$/);

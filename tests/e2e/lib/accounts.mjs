@@ -44,6 +44,9 @@ export async function setField(browser, testId, text) {
  * creates it (as a supervisor). Resolves once the main window with its navigation is shown.
  */
 export async function signIn(browser, motcuaBin, account, wait = { timeout: 15000, interval: 100 }) {
+  // Wait for the window's title first: an element query sent while the page is still loading can block in
+  // WebKitWebDriver until the HTTP request times out (seen when a test's first command was this look-up).
+  await browser.$(byTestId('app-title')).waitForDisplayed(wait);
   const first = browser.$(byTestId('first-run-form'));
   const login = browser.$(byTestId('login-form'));
   await browser.waitUntil(async () => (await first.isExisting()) || (await login.isExisting()), wait);
