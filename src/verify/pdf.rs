@@ -333,12 +333,10 @@ fn dss_streams(doc: &Document, key: &[u8]) -> Vec<Vec<u8>> {
 /// inside a stream only adds a candidate prefix that fails to load and is skipped.
 pub fn revision_ends(file: &[u8]) -> Vec<usize> {
     const MARKER: &[u8] = b"%%EOF";
+    let finder = memchr::memmem::Finder::new(MARKER);
     let mut ends = Vec::new();
     let mut from = 0;
-    while let Some(at) = file
-        .get(from..)
-        .and_then(|rest| rest.windows(MARKER.len()).position(|w| w == MARKER))
-    {
+    while let Some(at) = file.get(from..).and_then(|rest| finder.find(rest)) {
         let mut end = from + at + MARKER.len();
         while file.get(end).is_some_and(|b| *b == b'\r' || *b == b'\n') {
             end += 1;
@@ -347,6 +345,30 @@ pub fn revision_ends(file: &[u8]) -> Vec<usize> {
         from = end;
     }
     ends
+}
+
+/// Whether `bytes` can hold a signature that could verify: its dictionary's /ByteRange key must
+/// be in the file as written (a /Contents inside a compressed object stream could never be the
+/// hex string of the /ByteRange gap), so a revision without the bytes `ByteRange` has none.
+/// Only a name spelled with `#` escapes would slip by, which no signer writes.
+pub fn may_hold_signatures(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"ByteRange").is_some()
+}
+
+/// Loads `bytes` for its structure only: the contents of ordinary streams (images, fonts, page
+/// contents) are dropped as they are read; object and cross-reference streams are kept because
+/// lopdf unpacks them. Enough to find signature dictionaries, not to compare revisions.
+pub fn load_structure(bytes: &[u8]) -> Option<Document> {
+    fn drop_contents(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+        if let Object::Stream(stream) = object {
+            let kind = stream.dict.get(b"Type").and_then(Object::as_name).ok();
+            if !matches!(kind, Some(b"ObjStm" | b"XRef")) {
+                stream.content = Vec::new();
+            }
+        }
+        Some((id, object.clone()))
+    }
+    Document::load_mem_with_options(bytes, lopdf::LoadOptions::with_filter(drop_contents)).ok()
 }
 
 /// The /ByteRange arrays of the signatures found in `doc`.
@@ -380,6 +402,16 @@ mod tests {
         assert_eq!(decode_gap(b"<308>"), None);
         assert_eq!(decode_gap(b"(3082)"), None);
         assert_eq!(decode_gap(b"<30 82>"), None);
+    }
+
+    #[test]
+    fn only_revisions_with_byte_range_bytes_are_parsed_for_signatures() {
+        assert!(may_hold_signatures(
+            b"1 0 obj << /Type /Sig /ByteRange [0 1 2 3] >>"
+        ));
+        assert!(!may_hold_signatures(
+            b"%PDF-1.7 1 0 obj << /Type /Page >> %%EOF"
+        ));
     }
 
     #[test]
