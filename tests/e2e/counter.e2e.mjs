@@ -10,22 +10,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { signIn } from './lib/accounts.mjs';
+import { byTestId, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
 import { fileURLToPath } from 'node:url';
 
-const requireFromUi = createRequire(new URL('../../ui/package.json', import.meta.url));
-const { remote, Key } = requireFromUi('webdriverio');
 
-const APP_BINARY = requiredEnv('APP_BINARY');
 /** The clerk at the counter (created through the CLI, or by the first-run form on a fresh data folder). */
 const CLERK = { login: 'canbo-quay', password: 'mat-khau-quay-2026', role: 'clerk', name: 'Cán bộ Quầy' };
 const MOTCUA_BIN = requiredEnv('MOTCUA_BIN');
 const DATA_DIR = requiredEnv('MOTCUA_DATA_DIR');
-const WEBDRIVER_PORT = Number(process.env.WEBDRIVER_PORT ?? '4444');
-const SCREENSHOT_DIR = requiredEnv('SCREENSHOT_DIR');
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixture = (...parts) => path.join(REPO, 'tests/fixtures', ...parts);
@@ -44,21 +38,8 @@ const CARD = {
 const WAIT = { timeout: 20000, interval: 100 };
 const SLOW = { timeout: 120000, interval: 250 };
 
-function requiredEnv(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`missing environment variable ${name} (run through scripts/e2e.sh)`);
-    process.exit(2);
-  }
-  return value;
-}
 
-const byTestId = (id) => `[data-testid="${id}"]`;
 
-async function screenshot(browser, name) {
-  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-  await browser.saveScreenshot(path.join(SCREENSHOT_DIR, `${name}.png`));
-}
 
 /** Sets a field's value (typing, or through the DOM with an input event when the driver drops characters). */
 async function fill(browser, testId, text) {
@@ -102,22 +83,9 @@ function cli(args) {
   return execFileSync(MOTCUA_BIN, args, { encoding: 'utf8' });
 }
 
-function session() {
-  return remote({
-    hostname: '127.0.0.1',
-    port: WEBDRIVER_PORT,
-    logLevel: 'warn',
-    connectionRetryTimeout: 120000,
-    capabilities: {
-      'tauri:options': { application: APP_BINARY },
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
-}
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  let browser = await session();
+  let browser = await openSession();
   let code = '';
   let tp1 = [];
 
@@ -334,7 +302,7 @@ async function main() {
         // A new app start on the loaded 2-core machine can outlast one session request: try up to 3 times.
         for (let attempt = 1; ; attempt += 1) {
           try {
-            browser = await session();
+            browser = await openSession();
             break;
           } catch (error) {
             if (attempt === 3) throw error;
@@ -356,37 +324,7 @@ async function main() {
     ],
   ];
 
-  let passed = 0;
-  let failed = 0;
-  try {
-    for (const [index, [name, run]] of steps.entries()) {
-      if (failed > 0) {
-        console.log(`skip ${name}`);
-        failed += 1;
-        continue;
-      }
-      try {
-        await run();
-        passed += 1;
-        console.log(`ok   ${name}`);
-      } catch (error) {
-        failed += 1;
-        console.log(`FAIL ${name}\n     ${String(error?.stack ?? error).split('\n').join('\n     ')}`);
-        await screenshot(browser, `counter-failure-step-${index + 1}`).catch(() => {});
-      }
-    }
-  } finally {
-    await browser.deleteSession().catch(() => {});
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return runSteps({ steps, browser: () => browser, name: 'counter' });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+exitWith(main());

@@ -11,20 +11,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { signIn } from './lib/accounts.mjs';
+import { byTestId, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
 
-// webdriverio is a dev dependency of ui/, so one `npm ci` there serves both the UI and this test.
-const requireFromUi = createRequire(new URL('../../ui/package.json', import.meta.url));
-const { remote, Key } = requireFromUi('webdriverio');
 
-const APP_BINARY = requiredEnv('APP_BINARY');
 const MOTCUA_BIN = requiredEnv('MOTCUA_BIN');
 requiredEnv('MOTCUA_DATA_DIR'); // the CLI below and the app both read it
-const WEBDRIVER_PORT = Number(process.env.WEBDRIVER_PORT ?? '4444');
-const SCREENSHOT_DIR = requiredEnv('SCREENSHOT_DIR');
 
 const PROCEDURE_CODE = '1.001193';
 const APPLICANT = {
@@ -37,22 +30,8 @@ const APPLICANT = {
 };
 const WAIT = { timeout: 15000, interval: 100 };
 
-function requiredEnv(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`missing environment variable ${name} (run through scripts/e2e.sh)`);
-    process.exit(2);
-  }
-  return value;
-}
 
-const byTestId = (id) => `[data-testid="${id}"]`;
 
-/** Waits for two animation frames so the screenshot shows the latest DOM, then saves it. */
-async function screenshot(browser, name) {
-  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-  await browser.saveScreenshot(path.join(SCREENSHOT_DIR, `${name}.png`));
-}
 
 /**
  * Types `text` into a field like a clerk would. If the WebDriver cannot synthesise a character (some
@@ -79,17 +58,7 @@ async function fill(browser, testId, text) {
 }
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const browser = await remote({
-    hostname: '127.0.0.1',
-    port: WEBDRIVER_PORT,
-    logLevel: 'warn',
-    connectionRetryTimeout: 120000,
-    capabilities: {
-      'tauri:options': { application: APP_BINARY },
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
+  const browser = await openSession();
 
   let createdCode = '';
   const steps = [
@@ -230,37 +199,7 @@ async function main() {
     ],
   ];
 
-  let passed = 0;
-  let failed = 0;
-  try {
-    for (const [index, [name, run]] of steps.entries()) {
-      if (failed > 0) {
-        console.log(`skip ${name}`);
-        failed += 1;
-        continue;
-      }
-      try {
-        await run();
-        passed += 1;
-        console.log(`ok   ${name}`);
-      } catch (error) {
-        failed += 1;
-        console.log(`FAIL ${name}\n     ${String(error?.stack ?? error).split('\n').join('\n     ')}`);
-        await screenshot(browser, `failure-step-${index + 1}`).catch(() => {});
-      }
-    }
-  } finally {
-    await browser.deleteSession().catch(() => {});
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return runSteps({ steps, browser: () => browser, name: 'desk' });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+exitWith(main());

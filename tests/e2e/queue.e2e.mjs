@@ -16,33 +16,20 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { signIn } from './lib/accounts.mjs';
+import { byTestId, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
 
-const requireFromUi = createRequire(new URL('../../ui/package.json', import.meta.url));
-const { remote, Key } = requireFromUi('webdriverio');
 
-function requiredEnv(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`missing environment variable ${name} (run through scripts/e2e.sh)`);
-    process.exit(2);
-  }
-  return value;
-}
 
-const APP_BINARY = requiredEnv('APP_BINARY');
 const MOTCUA_BIN = requiredEnv('MOTCUA_BIN');
 requiredEnv('MOTCUA_DATA_DIR');
 const PORTAL_BIN = requiredEnv('PORTAL_BIN');
 const PORTAL_DB = requiredEnv('PORTAL_DB');
 const PORTAL_PORT = requiredEnv('PORTAL_PORT');
 const REPO = requiredEnv('REPO');
-const WEBDRIVER_PORT = Number(process.env.WEBDRIVER_PORT ?? '4444');
-const SCREENSHOT_DIR = requiredEnv('SCREENSHOT_DIR');
 
 const SCAN = path.join(REPO, 'tests/fixtures/scans/text-border-150.jpg');
 const P12 = path.join(REPO, 'tests/fixtures/pki/signer-rsa2048.p12');
@@ -51,12 +38,7 @@ const TRUST = path.join(REPO, 'tests/fixtures/pki/root.cert.pem');
 /** Waits on the network (portal start, the probe's period, an upload) are longer than DOM waits. */
 const WAIT = { timeout: 60000, interval: 200 };
 
-const byTestId = (id) => `[data-testid="${id}"]`;
 
-async function screenshot(browser, name) {
-  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-  await browser.saveScreenshot(path.join(SCREENSHOT_DIR, `${name}.png`));
-}
 
 function motcua(args, env = {}) {
   return execFileSync(MOTCUA_BIN, args, { encoding: 'utf8', env: { ...process.env, ...env } }).trim();
@@ -122,19 +104,9 @@ async function waitForJob(browser, code, state) {
 }
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const work = mkdtempSync(path.join(os.tmpdir(), 'motcua-e2e-queue-'));
   let portal = await startPortal();
-  const browser = await remote({
-    hostname: '127.0.0.1',
-    port: WEBDRIVER_PORT,
-    logLevel: 'warn',
-    connectionRetryTimeout: 120000,
-    capabilities: {
-      'tauri:options': { application: APP_BINARY },
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
+  const browser = await openSession();
 
   let first = '';
   let second = '';
@@ -219,38 +191,7 @@ async function main() {
     ],
   ];
 
-  let passed = 0;
-  let failed = 0;
-  try {
-    for (const [index, [name, run]] of steps.entries()) {
-      if (failed > 0) {
-        console.log(`skip ${name}`);
-        failed += 1;
-        continue;
-      }
-      try {
-        await run();
-        passed += 1;
-        console.log(`ok   ${name}`);
-      } catch (error) {
-        failed += 1;
-        console.log(`FAIL ${name}\n     ${String(error?.stack ?? error).split('\n').join('\n     ')}`);
-        await screenshot(browser, `queue-failure-step-${index + 1}`).catch(() => {});
-      }
-    }
-  } finally {
-    await browser.deleteSession().catch(() => {});
-    await stopPortal(portal);
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return runSteps({ steps, browser: () => browser, name: 'queue', cleanup: () => stopPortal(portal) });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+exitWith(main());

@@ -15,21 +15,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureAccount, setField, signIn } from './lib/accounts.mjs';
+import { byTestId, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
 
-const requireFromUi = createRequire(new URL('../../ui/package.json', import.meta.url));
-const { remote, Key } = requireFromUi('webdriverio');
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const APP_BINARY = requiredEnv('APP_BINARY');
 const MOTCUA_BIN = requiredEnv('MOTCUA_BIN');
 requiredEnv('MOTCUA_DATA_DIR');
-const WEBDRIVER_PORT = Number(process.env.WEBDRIVER_PORT ?? '4444');
-const SCREENSHOT_DIR = requiredEnv('SCREENSHOT_DIR');
 const WORK = mkdtempSync(path.join(process.env.E2E_WORK ?? os.tmpdir(), 'supervisor-'));
 const WAIT = { timeout: 20000, interval: 100 };
 
@@ -38,21 +33,8 @@ const CLERK = { login: 'binh', password: 'mat-khau-binh-2026', role: 'clerk', na
 const P12 = path.join(REPO, 'tests/fixtures/pki/signer-rsa2048.p12');
 const P12_PASSWORD = 'matkhau-thu-nghiem';
 
-function requiredEnv(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`missing environment variable ${name} (run through scripts/e2e.sh)`);
-    process.exit(2);
-  }
-  return value;
-}
 
-const byTestId = (id) => `[data-testid="${id}"]`;
 
-async function screenshot(browser, name) {
-  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-  await browser.saveScreenshot(path.join(SCREENSHOT_DIR, `${name}.png`));
-}
 
 /** Starts the local TSA and resolves its URL; `stop()` closes its stdin (it exits). */
 function startTsa() {
@@ -107,15 +89,8 @@ async function prepare() {
 }
 
 async function main() {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const files = await prepare();
-  const browser = await remote({
-    hostname: '127.0.0.1',
-    port: WEBDRIVER_PORT,
-    logLevel: 'warn',
-    connectionRetryTimeout: 120000,
-    capabilities: { 'tauri:options': { application: APP_BINARY }, 'wdio:enforceWebDriverClassic': true },
-  });
+  const browser = await openSession();
 
   const nav = (id) => browser.$(byTestId(`nav-${id}`));
   async function open(screen) {
@@ -285,37 +260,7 @@ async function main() {
     ],
   ];
 
-  let passed = 0;
-  let failed = 0;
-  try {
-    for (const [index, [name, run]] of steps.entries()) {
-      if (failed > 0) {
-        console.log(`skip ${name}`);
-        failed += 1;
-        continue;
-      }
-      try {
-        await run();
-        passed += 1;
-        console.log(`ok   ${name}`);
-      } catch (error) {
-        failed += 1;
-        console.log(`FAIL ${name}\n     ${String(error?.stack ?? error).split('\n').join('\n     ')}`);
-        await screenshot(browser, `supervisor-failure-step-${index + 1}`).catch(() => {});
-      }
-    }
-  } finally {
-    await browser.deleteSession().catch(() => {});
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return runSteps({ steps, browser: () => browser, name: 'supervisor' });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+exitWith(main());
