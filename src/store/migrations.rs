@@ -223,6 +223,7 @@ pub const MIGRATIONS: &[&str] = &[
         password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
         created_at    TEXT NOT NULL,       -- UTC RFC 3339
         disabled_at   TEXT
+    ) STRICT;
     "#,
     // 5: the counter's work in progress (issue 9): the pages captured for each required document of a
     // dossier, in order, each a blob (a JPEG kept byte for byte, a PNG, or a PDF and a page number in it)
