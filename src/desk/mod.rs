@@ -21,6 +21,7 @@ use std::sync::{Mutex, MutexGuard};
 
 mod apology;
 mod fees;
+mod list_deadlines;
 
 pub use apology::ApologyCandidate;
 mod reports;
