@@ -133,8 +133,6 @@ async function main() {
     [
       'the list shows each dossier\'s traffic light as the CLI computes it, with text and time left',
       async () => {
-        // The first look-up can race the window's first load; wait for the gate with a longer timeout.
-        await browser.$(byTestId('login-user')).waitForDisplayed({ timeout: 60000, interval: 500 });
         await signIn(browser, MOTCUA_BIN, CLERK, WAIT);
         await browser.$(byTestId('nav-dossiers')).click();
         await browser.waitUntil(async () => (await shownColours(browser))[atRisk] !== undefined, WAIT);
