@@ -10,8 +10,8 @@
 #
 # Needs: `npm ci` done in ui/, the `motcua` CLI buildable, xvfb, webkit2gtk-driver, tauri-driver on PATH
 # (or in ~/.cargo/bin). Optional: MOTCUA_E2E_CATALOG (catalogue file; default data/catalog/sample.json),
-# MOTCUA_E2E_KEEP=1 to keep the temporary folder for inspection, MOTCUA_E2E_ONLY=REGEX to run only the
-# matching test files.
+# MOTCUA_E2E_KEEP=1 to keep the temporary folder for inspection, MOTCUA_E2E_ONLY=dossiers (comma-separated
+# names) to run only those files.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -108,9 +108,11 @@ port_free "$port" && fail "tauri-driver did not listen on $port (see $work/tauri
 # Every tests/e2e/*.e2e.mjs in turn, each with its own app session(s) on the same data folder; desk.e2e.mjs
 # first, since it starts from an empty dossier list.
 status=0
+# MOTCUA_E2E_ONLY=name[,name…] runs only tests/e2e/<name>.e2e.mjs (e.g. `MOTCUA_E2E_ONLY=dossiers`).
 for test in tests/e2e/desk.e2e.mjs $(ls tests/e2e/*.e2e.mjs | grep -v '/desk.e2e.mjs$'); do
-  # MOTCUA_E2E_ONLY=regex runs only the matching files (while working on one flow).
-  if [ -n "${MOTCUA_E2E_ONLY:-}" ] && ! [[ "$test" =~ ${MOTCUA_E2E_ONLY} ]]; then continue; fi
+  if [ -n "${MOTCUA_E2E_ONLY:-}" ] && ! [[ ",$MOTCUA_E2E_ONLY," == *",$(basename "$test" .e2e.mjs),"* ]]; then
+    continue
+  fi
   echo "e2e: running $test on DISPLAY=$DISPLAY, tauri-driver :$port"
   APP_BINARY="$app" MOTCUA_BIN="$cli" WEBDRIVER_PORT="$port" SCREENSHOT_DIR="$screenshots" E2E_WORK="$work" \
     PORTAL_BIN="$portal_bin" PORTAL_DB="$portal_db" PORTAL_PORT="$portal_port" REPO="$repo" \

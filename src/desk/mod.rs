@@ -20,7 +20,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 mod apology;
+mod dossier_files;
 mod fees;
+mod list_deadlines;
+pub use dossier_files::DossierFileError;
 
 pub use apology::ApologyCandidate;
 mod reports;
@@ -213,6 +216,8 @@ pub enum DeskError {
     #[error(transparent)]
     User(#[from] crate::user::UserError),
     #[error(transparent)]
+    DossierFile(#[from] dossier_files::DossierFileError),
+    #[error(transparent)]
     Setting(#[from] SettingError),
     #[error(transparent)]
     Counter(#[from] crate::counter::CounterError),
@@ -276,6 +281,10 @@ impl DeskError {
             DeskError::User(e) => users::error_code(e),
             DeskError::Setting(e) => settings::error_code(e),
             DeskError::Counter(e) => e.code(),
+            DeskError::DossierFile(e) => match e {
+                DossierFileError::Write { .. } => ErrorCode::FileUnwritable,
+                _ => ErrorCode::FileUnreadable,
+            },
         }
     }
 }

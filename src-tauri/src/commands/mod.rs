@@ -3,6 +3,7 @@
 //! (`spawn_blocking`) and the UI thread never waits on the disk.
 
 pub mod counter;
+pub mod dossiers;
 pub mod probe;
 pub mod queue;
 
@@ -43,8 +44,21 @@ pub async fn list_procedures(
 #[tauri::command]
 pub async fn list_dossiers(state: State<'_, DeskState>) -> Result<Vec<DossierDto>, ErrorEnvelope> {
     let desk = state.desk()?;
-    let dossiers = blocking(move || desk.dossiers()).await?;
-    Ok(dossiers.iter().map(DossierDto::from).collect())
+    let (dossiers, deadlines, day) = blocking(move || {
+        let deadlines = desk.dossier_deadlines(motcua::vietnam_now())?;
+        let day = desk.calendar().hours().day_length().num_minutes();
+        Ok((desk.dossiers()?, deadlines, day))
+    })
+    .await?;
+    Ok(dossiers
+        .iter()
+        .map(|d| DossierDto {
+            deadline: deadlines
+                .get(&d.code)
+                .map(|s| crate::dto::dossiers::DeadlineDto::new(s, day)),
+            ..DossierDto::from(d)
+        })
+        .collect())
 }
 
 /// One dossier by its code.

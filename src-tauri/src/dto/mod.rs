@@ -3,6 +3,7 @@
 //! types.ts` mirrors these structs field for field.
 
 pub mod counter;
+pub mod dossiers;
 pub mod queue;
 pub mod reports;
 pub mod session;
@@ -230,6 +231,8 @@ pub struct DossierDto {
     pub documents: Vec<DossierDocumentDto>,
     pub fees: Vec<FeeDto>,
     pub notes: String,
+    /// The traffic light, filled by the list (`null` elsewhere).
+    pub deadline: Option<dossiers::DeadlineDto>,
 }
 
 impl From<&Dossier> for DossierDto {
@@ -249,6 +252,7 @@ impl From<&Dossier> for DossierDto {
             documents: d.documents.iter().map(DossierDocumentDto::from).collect(),
             fees: d.fees.iter().map(FeeDto::from).collect(),
             notes: d.notes.clone(),
+            deadline: None,
         }
     }
 }

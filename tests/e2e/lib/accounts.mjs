@@ -44,9 +44,9 @@ export async function setField(browser, testId, text) {
  * creates it (as a supervisor). Resolves once the main window with its navigation is shown.
  */
 export async function signIn(browser, motcuaBin, account, wait = { timeout: 15000, interval: 100 }) {
-  // Wait for the window's title first: an element query sent while the page is still loading can block in
-  // WebKitWebDriver until the HTTP request times out (seen when a test's first command was this look-up).
-  await browser.$(byTestId('app-title')).waitForDisplayed(wait);
+  // The first look-ups can race the window's first load (WebKitWebDriver then answers too late and the
+  // request times out): wait patiently for the gate's login field, present in both forms, first.
+  await browser.$(byTestId('login-user')).waitForDisplayed({ timeout: Math.max(60000, wait.timeout), interval: 500 });
   const first = browser.$(byTestId('first-run-form'));
   const login = browser.$(byTestId('login-form'));
   await browser.waitUntil(async () => (await first.isExisting()) || (await login.isExisting()), wait);

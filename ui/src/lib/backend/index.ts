@@ -5,6 +5,7 @@
  */
 import { isTauri } from '@tauri-apps/api/core';
 import { counterUnavailable } from './counter-tauri';
+import { dossiersUnavailable } from './dossiers';
 import { tauriBackend } from './tauri';
 import { BackendError, type Backend } from './types';
 import { supervisorUnavailable } from './supervisor';
@@ -13,6 +14,7 @@ export * from './types';
 export * from './supervisor';
 export * from './queue';
 export * from './counter';
+export * from './dossiers';
 
 function unavailable(): Promise<never> {
   return Promise.reject(new BackendError({ code: 'internal', message: 'not running inside the MotCua Desk shell' }));
@@ -38,5 +40,6 @@ export function createBackend(): Backend {
     onQueueStatus: () => Promise.resolve(() => {}),
     onQueueEvent: () => Promise.resolve(() => {}),
     ...counterUnavailable(unavailable),
+    ...dossiersUnavailable(unavailable),
   };
 }

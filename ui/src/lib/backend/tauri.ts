@@ -7,6 +7,7 @@ import { supervisorTauri } from './supervisor.tauri';
 import { listen } from '@tauri-apps/api/event';
 import type { QueueEvent, QueueJob, QueuePage, QueueStatus } from './queue';
 import { counterBackend } from './counter-tauri';
+import { dossiersBackend } from './dossiers';
 import { BackendError, type Backend, type Dossier, type NewDossier, type Procedure, type TimelineEntry } from './types';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -36,5 +37,6 @@ export function tauriBackend(): Backend {
     onQueueStatus: (handler) => listen<QueueStatus>('queue://status', (event) => handler(event.payload)),
     onQueueEvent: (handler) => listen<QueueEvent>('queue://job', (event) => handler(event.payload)),
     ...counterBackend(call),
+    ...dossiersBackend(call),
   };
 }

@@ -6,6 +6,7 @@
 import type { SupervisorApi } from './supervisor';
 import type { QueueApi } from './queue';
 import type { CounterApi } from './counter';
+import type { Deadline, DossiersApi } from './dossiers';
 
 export type ApplicantKind = 'citizen' | 'business' | 'agency' | 'organisation';
 export type Channel = 'counter' | 'online' | 'postal';
@@ -93,6 +94,8 @@ export interface Dossier {
   documents: DossierDocument[];
   fees: Fee[];
   notes: string;
+  /** The traffic light; set in the list, null elsewhere. */
+  deadline?: Deadline | null;
 }
 
 /** One entry of a dossier's timeline (an audit entry). `at` is UTC, RFC 3339. */
@@ -134,7 +137,7 @@ export class BackendError extends Error {
 }
 
 /** Everything the UI asks of the backend. Each method rejects with a `BackendError`. */
-export interface Backend extends SupervisorApi, QueueApi, CounterApi {
+export interface Backend extends SupervisorApi, QueueApi, CounterApi, DossiersApi {
   listProcedures(): Promise<Procedure[]>;
   listDossiers(): Promise<Dossier[]>;
   getDossier(code: string): Promise<Dossier>;
