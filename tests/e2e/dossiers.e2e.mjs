@@ -15,7 +15,6 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { setField, signIn } from './lib/accounts.mjs';
 import { byTestId, exitWith, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
 
