@@ -296,6 +296,48 @@ fn encrypted_pdf_is_refused() {
     assert!(error.to_string().contains("encrypted"), "{error}");
 }
 
+/// The classic fixture with its `startxref` moved, or one xref entry's offset changed: lopdf reads
+/// around both, but the signer must refuse (an update would chain to the damaged table).
+#[test]
+fn damaged_xref_is_refused_not_signed_silently() {
+    let input = std::fs::read(fixture(CLASSIC_PDF)).unwrap();
+    // Byte positions (the file holds binary streams, so no lossy text conversion).
+    let rfind = |needle: &[u8]| {
+        input
+            .windows(needle.len())
+            .rposition(|w| w == needle)
+            .unwrap()
+    };
+    let line_end = |from: usize| from + input[from..].iter().position(|&b| b == b'\n').unwrap();
+
+    let at = rfind(b"startxref\n") + "startxref\n".len();
+    let end = line_end(at);
+    let offset: usize = std::str::from_utf8(&input[at..end])
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut wrong_start = input[..at].to_vec();
+    wrong_start.extend_from_slice((offset + 14).to_string().as_bytes());
+    wrong_start.extend_from_slice(&input[end..]);
+
+    // After "xref\n" and the "0 N" subsection line come object 0's and object 1's entries; the
+    // first digit of object 1's offset becomes 9.
+    let subsection = rfind(b"\nxref\n") + "\nxref\n".len();
+    let object_0 = line_end(subsection) + 1;
+    let object_1 = line_end(object_0) + 1;
+    let mut wrong_entry = input.clone();
+    wrong_entry[object_1] = b'9';
+
+    for (name, damaged) in [("startxref", wrong_start), ("entry", wrong_entry)] {
+        let error = sign_pdf(&damaged, &p12_signer("signer-rsa2048.p12"), &options()).unwrap_err();
+        assert!(
+            matches!(error, SignError::PdfBrokenXref { .. }),
+            "{name}: {error:?}"
+        );
+        assert!(error.to_string().contains("save it again"), "{error}");
+    }
+}
+
 #[test]
 fn existing_field_name_is_refused() {
     let input = std::fs::read(fixture(CLASSIC_PDF)).unwrap();

@@ -113,6 +113,17 @@ pub enum SignError {
     #[error("the PDF is encrypted; remove the password protection before signing")]
     PdfEncrypted,
 
+    /// The cross-reference data is damaged: a signature appended to it would point readers at
+    /// wrong offsets, so the file must be repaired (rewritten whole) before it is signed.
+    #[error(
+        "the PDF's cross-reference table is damaged ({how}); open it in a PDF tool and save it again \
+         (a full save, not an incremental one), then sign the saved copy"
+    )]
+    PdfBrokenXref {
+        /// How the parser had to read around the damage.
+        how: &'static str,
+    },
+
     /// The new revision could not be serialized.
     #[error("cannot write the signed revision: {reason}")]
     PdfWrite {

@@ -16,6 +16,7 @@
 use std::io::Write;
 use std::ops::Range;
 
+use lopdf::xref::XrefRecovery;
 use lopdf::{Dictionary, Document, IncrementalDocument, LoadOptions, Object, StringFormat, Writer};
 
 use super::SignError;
@@ -146,6 +147,18 @@ pub fn load(input: &[u8]) -> Result<Document, SignError> {
         || document.trailer.get(b"Encrypt").is_ok()
     {
         return Err(SignError::PdfEncrypted);
+    }
+    // lopdf reads around a damaged xref (a wrong `startxref`, bad entries) and says so. An
+    // incremental update keeps the damaged revision and chains to it with /Prev, so the signed
+    // file would be as broken as the input: refuse rather than sign it silently (issue 4, bad input).
+    if let Some(recovery) = document.xref_recovery {
+        return Err(SignError::PdfBrokenXref {
+            how: match recovery {
+                XrefRecovery::OffsetCorrected => "an xref offset points at the wrong place",
+                XrefRecovery::Reconstructed => "the table had to be rebuilt by scanning the file",
+                _ => "the parser had to repair it",
+            },
+        });
     }
     Ok(document)
 }
