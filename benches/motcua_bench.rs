@@ -7,75 +7,16 @@
 //! records. The cleanup timing runs in-process on one thread. Results are printed as Markdown
 //! and written, with the rendered compact pages, under `target/bench-artifacts/`.
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{MOTCUA, P12_PASSWORD, PASSWORD_VAR, ROOT, measure, median, os, tool};
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use motcua::pdf::{AssembleOptions, Profile, assemble};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const MOTCUA: &str = env!("CARGO_BIN_EXE_motcua");
-const P12_PASSWORD: &str = "matkhau-thu-nghiem";
-const PASSWORD_VAR: &str = "MOTCUA_BENCH_P12_PASSWORD";
-
-/// One timed command: wall time and peak resident memory.
-#[derive(Clone, Copy)]
-struct Run {
-    seconds: f64,
-    max_rss_kb: u64,
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
-/// Runs `program args…` under `/usr/bin/time -f %M`, `runs` times; median time, largest RSS.
-fn measure(work: &Path, runs: usize, program: &OsString, args: &[OsString]) -> Run {
-    let memory_file = work.join("time-max-rss.txt");
-    let mut times = Vec::new();
-    let mut rss = 0;
-    for _ in 0..runs {
-        let start = Instant::now();
-        let output = Command::new("/usr/bin/time")
-            .arg("-f")
-            .arg("%M")
-            .arg("-o")
-            .arg(&memory_file)
-            .arg(program)
-            .args(args)
-            .env(PASSWORD_VAR, P12_PASSWORD)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run /usr/bin/time {program:?}: {e}"));
-        times.push(start.elapsed().as_secs_f64());
-        assert!(
-            output.status.success(),
-            "{program:?} {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let text = std::fs::read_to_string(&memory_file).unwrap_or_default();
-        let kb = text
-            .lines()
-            .rev()
-            .find_map(|l| l.trim().parse::<u64>().ok())
-            .unwrap_or(0);
-        rss = rss.max(kb);
-    }
-    Run {
-        seconds: median(times),
-        max_rss_kb: rss,
-    }
-}
-
-fn os(text: impl AsRef<std::ffi::OsStr>) -> OsString {
-    text.as_ref().to_os_string()
-}
 
 /// A small deterministic generator (xorshift), so inputs are the same on every run.
 struct Rng(u64);
@@ -138,15 +79,6 @@ fn write_jpeg(image: &image::DynamicImage, path: &Path, quality: u8, dpi: u16) {
 
 fn file_size(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
-}
-
-fn tool(venv_name: &str, fallback: &str) -> OsString {
-    let venv = Path::new(ROOT).join(".tools/venv/bin").join(venv_name);
-    if venv.exists() {
-        venv.into_os_string()
-    } else {
-        os(fallback)
-    }
 }
 
 fn main() {
@@ -236,8 +168,9 @@ fn signing(work: &Path, say: &mut dyn FnMut(String)) {
             os(&out),
             os(&pdf),
         ],
+        true,
     );
-    let sha = measure(work, 5, &os("sha256sum"), &[os(&pdf)]);
+    let sha = measure(work, 5, &os("sha256sum"), &[os(&pdf)], true);
     let passfile = work.join("pass.txt");
     std::fs::write(&passfile, P12_PASSWORD).unwrap();
     let pyhanko = measure(
@@ -256,6 +189,7 @@ fn signing(work: &Path, say: &mut dyn FnMut(String)) {
             os(work.join("pyhanko-signed.pdf")),
             os(&p12),
         ],
+        true,
     );
     let mb = |kb: u64| kb as f64 / 1024.0;
     say(String::new());
@@ -335,6 +269,7 @@ fn batch_signing(work: &Path, say: &mut dyn FnMut(String)) {
             os("--out-dir"),
             os(&output),
         ],
+        true,
     );
     say(String::new());
     say(format!(
@@ -374,12 +309,12 @@ fn jpeg_passthrough(work: &Path, pages: &[PathBuf], say: &mut dyn FnMut(String))
         os(&ours_out),
     ];
     args.extend(pages.iter().map(os));
-    let ours = measure(work, 3, &os(MOTCUA), &args);
+    let ours = measure(work, 3, &os(MOTCUA), &args, true);
     let theirs_out = work.join("passthrough-img2pdf.pdf");
     let mut args: Vec<OsString> = pages.iter().map(os).collect();
     args.push(os("-o"));
     args.push(os(&theirs_out));
-    let theirs = measure(work, 3, &tool("img2pdf", "img2pdf"), &args);
+    let theirs = measure(work, 3, &tool("img2pdf", "img2pdf"), &args, true);
     let (ours_size, theirs_size) = (file_size(&ours_out), file_size(&theirs_out));
     let input_size: u64 = pages.iter().map(|p| file_size(p)).sum();
     say(String::new());
@@ -498,7 +433,7 @@ fn two_hundred_pages(work: &Path, pages: &[PathBuf], say: &mut dyn FnMut(String)
         os(&out),
     ];
     args.extend(pages.iter().cycle().take(200).map(os));
-    let run = measure(work, 1, &os(MOTCUA), &args);
+    let run = measure(work, 1, &os(MOTCUA), &args, true);
     say(String::new());
     say("## 200 A4 300-dpi pages, full cleanup, compact, all cores, one run".into());
     say(format!(

@@ -8,93 +8,13 @@
 //! supervisor's machine verifies without network. Results are printed as Markdown and written to
 //! `target/bench-artifacts/verify-results.md`.
 
-use std::ffi::OsString;
+#[path = "common/mod.rs"]
+mod common;
+use common::{MOTCUA, PASSWORD_VAR, ROOT, measure, os, tool};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
 
 use motcua::pdf::{AssembleOptions, Profile, assemble};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const MOTCUA: &str = env!("CARGO_BIN_EXE_motcua");
-const P12_PASSWORD: &str = "matkhau-thu-nghiem";
-const PASSWORD_VAR: &str = "MOTCUA_BENCH_P12_PASSWORD";
-
-/// Median wall time and largest peak RSS of a few runs of one command.
-#[derive(Clone, Copy)]
-struct Run {
-    seconds: f64,
-    max_rss_kb: u64,
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
-fn os(text: impl AsRef<std::ffi::OsStr>) -> OsString {
-    text.as_ref().to_os_string()
-}
-
-/// Runs `program args…` under `/usr/bin/time -f %M` `runs` times. `must_succeed`: a failing exit
-/// status aborts the bench (the reference validators' exit codes say "untrusted" etc., so only
-/// ours is held to it).
-fn measure(
-    work: &Path,
-    runs: usize,
-    program: &OsString,
-    args: &[OsString],
-    must_succeed: bool,
-) -> Run {
-    let memory_file = work.join("time-max-rss.txt");
-    let mut times = Vec::new();
-    let mut rss = 0;
-    for _ in 0..runs {
-        let start = Instant::now();
-        let output = Command::new("/usr/bin/time")
-            .arg("-f")
-            .arg("%M")
-            .arg("-o")
-            .arg(&memory_file)
-            .arg(program)
-            .args(args)
-            .env(PASSWORD_VAR, P12_PASSWORD)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run /usr/bin/time {program:?}: {e}"));
-        times.push(start.elapsed().as_secs_f64());
-        assert!(
-            !must_succeed || output.status.success(),
-            "{program:?} {args:?} failed: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let text = std::fs::read_to_string(&memory_file).unwrap_or_default();
-        rss = rss.max(
-            text.lines()
-                .rev()
-                .find_map(|l| l.trim().parse::<u64>().ok())
-                .unwrap_or(0),
-        );
-    }
-    Run {
-        seconds: median(times),
-        max_rss_kb: rss,
-    }
-}
-
-fn tool(venv_name: &str, fallback: &str) -> OsString {
-    let venv = Path::new(ROOT).join(".tools/venv/bin").join(venv_name);
-    if venv.exists() {
-        venv.into_os_string()
-    } else {
-        os(fallback)
-    }
-}
 
 fn sign(work: &Path, input: &Path, out: &Path) {
     let p12 = Path::new(ROOT).join("tests/fixtures/pki/signer-rsa2048.p12");

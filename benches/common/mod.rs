@@ -1,0 +1,90 @@
+//! What the benchmark binaries share: the paths and test password they run with, and timing one
+//! command under `/usr/bin/time` (median wall time, largest peak RSS). Included by `#[path]` from each
+//! bench, so there is one copy of the measuring code.
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+pub const MOTCUA: &str = env!("CARGO_BIN_EXE_motcua");
+pub const P12_PASSWORD: &str = "matkhau-thu-nghiem";
+pub const PASSWORD_VAR: &str = "MOTCUA_BENCH_P12_PASSWORD";
+
+/// One timed command: median wall time and largest peak resident memory of its runs.
+#[derive(Clone, Copy)]
+pub struct Run {
+    pub seconds: f64,
+    pub max_rss_kb: u64,
+}
+
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+pub fn os(text: impl AsRef<std::ffi::OsStr>) -> OsString {
+    text.as_ref().to_os_string()
+}
+
+/// Runs `program args…` under `/usr/bin/time -f %M` `runs` times. `must_succeed`: a failing exit
+/// status aborts the bench (the reference validators' exit codes say "untrusted" etc., so only
+/// ours is held to it).
+pub fn measure(
+    work: &Path,
+    runs: usize,
+    program: &OsString,
+    args: &[OsString],
+    must_succeed: bool,
+) -> Run {
+    let memory_file = work.join("time-max-rss.txt");
+    let mut times = Vec::new();
+    let mut rss = 0;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let output = Command::new("/usr/bin/time")
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&memory_file)
+            .arg(program)
+            .args(args)
+            .env(PASSWORD_VAR, P12_PASSWORD)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run /usr/bin/time {program:?}: {e}"));
+        times.push(start.elapsed().as_secs_f64());
+        assert!(
+            !must_succeed || output.status.success(),
+            "{program:?} {args:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = std::fs::read_to_string(&memory_file).unwrap_or_default();
+        rss = rss.max(
+            text.lines()
+                .rev()
+                .find_map(|l| l.trim().parse::<u64>().ok())
+                .unwrap_or(0),
+        );
+    }
+    Run {
+        seconds: median(times),
+        max_rss_kb: rss,
+    }
+}
+
+/// A reference tool from the project's venv (`make test`/`make bench` install it there), else from PATH.
+pub fn tool(venv_name: &str, fallback: &str) -> OsString {
+    let venv = Path::new(ROOT).join(".tools/venv/bin").join(venv_name);
+    if venv.exists() {
+        venv.into_os_string()
+    } else {
+        os(fallback)
+    }
+}
