@@ -11,14 +11,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use base64::Engine;
+use motcua::store::CapturePage;
 use tauri::{AppHandle, Emitter, State};
 
 use super::blocking;
 use crate::dto::DossierDto;
 use crate::dto::counter::{
-    AssembledDto, CaptureDocumentDto, CaptureStateDto, CccdDto, ImportFailureDto, ImportOutcomeDto,
-    PageDto, ProgressDto, ScanRequestDto, ScannerDto, SignKeyDto, SignSummaryDto, SubmittedDto,
-    TokenDto,
+    AssembledDto, CaptureDocumentDto, CaptureStateDto, CccdDto, ImportOutcomeDto, PageDto,
+    ProgressDto, ScanRequestDto, ScannerDto, SignKeyDto, SignSummaryDto, SubmittedDto, TokenDto,
 };
 use crate::error::ErrorEnvelope;
 use crate::state::DeskState;
@@ -35,6 +35,14 @@ impl CounterWork {
         self.cancel.store(false, Ordering::Relaxed);
         self.cancel.clone()
     }
+}
+
+/// A page stored by an import or a scan: the page itself for the thumbnails (`counter://page`) and the
+/// running count for the progress bar.
+fn page_stored(app: &AppHandle, page: &CapturePage, count: usize, doc_code: &str) {
+    // A lost page event only delays its thumbnail; the command's result lists every page.
+    let _ = app.emit("counter://page", PageDto::from(page));
+    progress(app, "import", count, 0, doc_code);
 }
 
 fn progress(app: &AppHandle, task: &'static str, done: usize, total: usize, doc_code: &str) {
@@ -93,22 +101,11 @@ pub async fn import_pages(
         let mut count = 0;
         desk.import_pages(&code, &doc_code, &paths, &cancel, |page| {
             count += 1;
-            let _ = app.emit("counter://page", PageDto::from(page));
-            progress(&app, "import", count, 0, &doc_code);
+            page_stored(&app, page, count, &doc_code);
         })
     })
     .await?;
-    Ok(ImportOutcomeDto {
-        pages: outcome.pages.iter().map(PageDto::from).collect(),
-        failures: outcome
-            .failures
-            .into_iter()
-            .map(|(path, message)| ImportFailureDto {
-                path: path.display().to_string(),
-                message,
-            })
-            .collect(),
-    })
+    Ok(outcome.into())
 }
 
 /// The scanners SANE can see.
@@ -145,23 +142,12 @@ pub async fn scan_pages(
             &cancel,
             |page| {
                 count += 1;
-                let _ = app.emit("counter://page", PageDto::from(page));
-                progress(&app, "import", count, 0, &doc_code);
+                page_stored(&app, page, count, &doc_code);
             },
         )
     })
     .await?;
-    Ok(ImportOutcomeDto {
-        pages: outcome.pages.iter().map(PageDto::from).collect(),
-        failures: outcome
-            .failures
-            .into_iter()
-            .map(|(path, message)| ImportFailureDto {
-                path: path.display().to_string(),
-                message,
-            })
-            .collect(),
-    })
+    Ok(outcome.into())
 }
 
 /// A page's thumbnail as a `data:image/jpeg;base64,…` URL, or null for PDF pages.

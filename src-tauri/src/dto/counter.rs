@@ -2,7 +2,7 @@
 //! field by `ui/src/lib/backend/counter.ts`.
 
 use chrono::NaiveDate;
-use motcua::counter::{CccdData, SignKey};
+use motcua::counter::{CccdData, ImportOutcome, SignKey};
 use motcua::store::{CaptureDocument, CapturePage};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -103,6 +103,22 @@ pub struct ImportFailureDto {
 pub struct ImportOutcomeDto {
     pub pages: Vec<PageDto>,
     pub failures: Vec<ImportFailureDto>,
+}
+
+impl From<ImportOutcome> for ImportOutcomeDto {
+    fn from(outcome: ImportOutcome) -> Self {
+        ImportOutcomeDto {
+            pages: outcome.pages.iter().map(PageDto::from).collect(),
+            failures: outcome
+                .failures
+                .into_iter()
+                .map(|(path, message)| ImportFailureDto {
+                    path: path.display().to_string(),
+                    message,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Progress of a long counter task, sent as the `counter://progress` event.
