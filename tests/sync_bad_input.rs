@@ -5,26 +5,9 @@
 
 mod sync_support;
 
-use motcua::Desk;
 use motcua::store::JobState;
-use motcua::sync::{self, Event, RunOptions, RunReport, SyncConfig};
 use std::collections::HashMap;
-use std::sync::Mutex;
 use sync_support::*;
-
-fn run_once(desk: &Desk, token: &str) -> (RunReport, Vec<Event>) {
-    let config = desk
-        .with_store(|s| SyncConfig::from_store_with_token(s, token))
-        .unwrap();
-    let events = Mutex::new(Vec::new());
-    let record = |e: &Event| events.lock().unwrap().push(e.clone());
-    let options = RunOptions {
-        once: true,
-        ..RunOptions::default()
-    };
-    let report = sync::run(&desk.data_dir(), &config, &options, "test", &record).unwrap();
-    (report, events.into_inner().unwrap())
-}
 
 #[test]
 fn a_token_revoked_while_jobs_wait_keeps_them_queued_until_a_new_token_comes() {
@@ -78,34 +61,11 @@ fn a_token_revoked_while_jobs_wait_keeps_them_queued_until_a_new_token_comes() {
     assert_on_portal_exactly_once(&portal_dir, &expected);
 }
 
-/// A "portal" that answers every request with `200 OK` and a body of binary garbage.
-fn garbage_server() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            std::thread::spawn(move || {
-                use std::io::{Read, Write};
-                let mut buf = [0u8; 65536];
-                let _ = stream.read(&mut buf);
-                let body: Vec<u8> = (0..200u32).map(|i| (i * 37 % 256) as u8).collect();
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(&body);
-            });
-        }
-    });
-    url
-}
-
 #[test]
 fn a_portal_answering_garbage_is_a_temporary_failure_with_a_clear_reason() {
     let tmp = tempfile::tempdir().unwrap();
-    let url = garbage_server();
+    let body: Vec<u8> = (0..200u32).map(|i| (i * 37 % 256) as u8).collect();
+    let url = canned_server("200 OK", "application/octet-stream", body);
     let desk = office(
         &tmp.path().join("office"),
         &url,

@@ -8,24 +8,9 @@ mod sync_support;
 use motcua::Desk;
 use motcua::dossier::Status;
 use motcua::store::JobState;
-use motcua::sync::{self, Event, RunOptions, RunReport, SyncConfig};
+use motcua::sync::Event;
 use std::collections::HashMap;
-use std::sync::Mutex;
 use sync_support::*;
-
-fn run_once(desk: &Desk, token: &str) -> (RunReport, Vec<Event>) {
-    let config = desk
-        .with_store(|s| SyncConfig::from_store_with_token(s, token))
-        .unwrap();
-    let events = Mutex::new(Vec::new());
-    let record = |e: &Event| events.lock().unwrap().push(e.clone());
-    let options = RunOptions {
-        once: true,
-        ..RunOptions::default()
-    };
-    let report = sync::run(&desk.data_dir(), &config, &options, "test", &record).unwrap();
-    (report, events.into_inner().unwrap())
-}
 
 fn job_states(desk: &Desk) -> Vec<JobState> {
     desk.queue().unwrap().iter().map(|j| j.state).collect()
@@ -318,33 +303,14 @@ fn a_blob_deleted_or_changed_before_upload_fails_its_job_with_the_path_and_the_o
     assert_on_portal_exactly_once(&portal_dir, &HashMap::from([(fine, fine_files)]));
 }
 
-/// A "portal" that answers every request with an HTML error page, as a misconfigured proxy does.
-fn html_error_server() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            std::thread::spawn(move || {
-                use std::io::{Read, Write};
-                let mut buf = [0u8; 65536];
-                let _ = stream.read(&mut buf);
-                let body = "<html><body><h1>502 Bad Gateway</h1></body></html>";
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-            });
-        }
-    });
-    url
-}
-
 #[test]
 fn an_html_error_page_is_a_temporary_failure_with_a_clear_reason() {
     let tmp = tempfile::tempdir().unwrap();
-    let url = html_error_server();
+    let url = canned_server(
+        "502 Bad Gateway",
+        "text/html",
+        b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+    );
     // A long backoff, so the run does not try the jobs a second time.
     let desk = office(
         &tmp.path().join("office"),

@@ -276,3 +276,49 @@ pub fn assert_on_portal_exactly_once(
         }
     }
 }
+
+/// One pass of the outbox worker (`--once`) with `token`, and the events it reported.
+pub fn run_once(desk: &Desk, token: &str) -> (motcua::sync::RunReport, Vec<motcua::sync::Event>) {
+    use motcua::sync::{self, Event, RunOptions, SyncConfig};
+    let config = desk
+        .with_store(|s| SyncConfig::from_store_with_token(s, token))
+        .unwrap();
+    let events = std::sync::Mutex::new(Vec::new());
+    let record = |e: &Event| events.lock().unwrap().push(e.clone());
+    let options = RunOptions {
+        once: true,
+        ..RunOptions::default()
+    };
+    let report = sync::run(&desk.data_dir(), &config, &options, "test", &record).unwrap();
+    (report, events.into_inner().unwrap())
+}
+
+/// A "portal" on 127.0.0.1 that answers every request with `status_line` (e.g. "502 Bad Gateway"),
+/// `content_type` and `body`, then closes: garbage, an HTML error page from a proxy, and the like.
+pub fn canned_server(
+    status_line: &'static str,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let body = std::sync::Arc::new(body);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let body = body.clone();
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut buf = [0u8; 65536];
+                let _ = stream.read(&mut buf);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status_line}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    url
+}
