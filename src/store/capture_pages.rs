@@ -6,7 +6,7 @@
 //! `attach_document_pdf`); each edit is one transaction.
 
 use super::{Store, StoreError, utc_now};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, params};
 
 /// One captured page.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -65,12 +65,8 @@ impl Store {
         thumb_sha256: Option<&str>,
         source_name: &str,
     ) -> Result<i64, StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| super::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         let next: i64 = tx
             .query_row(
                 "SELECT COALESCE(MAX(position) + 1, 0) FROM capture_pages
@@ -134,12 +130,8 @@ impl Store {
         doc_code: &str,
         ids: &[i64],
     ) -> Result<(), StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| super::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         for (position, id) in ids.iter().enumerate() {
             let changed = tx
                 .execute(

@@ -10,7 +10,7 @@ use crate::dossier::{
     ValidNewDossier,
 };
 use chrono::NaiveDateTime;
-use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 /// Optional narrowing of [`Store::dossiers`].
 #[derive(Debug, Clone, Default)]
@@ -42,12 +42,8 @@ impl Store {
         due_at: NaiveDateTime,
         actor: &str,
     ) -> Result<Dossier, StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| super::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         let day = received_at.date();
         let sequence: u32 = tx
             .query_row(
@@ -128,12 +124,8 @@ impl Store {
         to: Status,
         actor: &str,
     ) -> Result<Dossier, StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| super::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         let (_, from) = current_status(&tx, code)?;
         write_status(&tx, code, from, to, actor, &[])?;
         tx.commit().map_err(sql)?;
@@ -150,12 +142,8 @@ impl Store {
         effective_at: NaiveDateTime,
         actor: &str,
     ) -> Result<Dossier, StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| super::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         let (_, from) = current_status(&tx, code)?;
         let at = effective_at.format(DATE_TIME).to_string();
         write_status(&tx, code, from, to, actor, &[("effective_at", at.into())])?;

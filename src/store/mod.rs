@@ -157,6 +157,18 @@ impl Store {
         self.dir.join(DB_FILE)
     }
 
+    /// Opens a write transaction that takes the database's write lock at once (IMMEDIATE), so two
+    /// writers never both read and then fail on upgrading their lock; returned with the database's path,
+    /// which every error message names.
+    pub(crate) fn write_tx(&mut self) -> Result<(rusqlite::Transaction<'_>, PathBuf), StoreError> {
+        let path = self.db_path();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| sql_err(&path, e))?;
+        Ok((tx, path))
+    }
+
     fn migrate(&mut self) -> Result<(), StoreError> {
         let path = self.db_path();
         let found: u32 = self

@@ -7,7 +7,7 @@
 
 use super::{Store, StoreError, utc_now};
 use crate::dossier::Status;
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -55,12 +55,8 @@ impl Store {
         cursor: i64,
         actor: &str,
     ) -> Result<(), StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| super::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         let known: Option<String> = tx
             .query_row(
                 "SELECT status FROM dossiers WHERE code = ?1",

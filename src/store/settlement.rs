@@ -3,7 +3,7 @@
 //! `dossier.result`), so it shows in the dossier's timeline.
 
 use chrono::NaiveDateTime;
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{DATE_TIME, Store, StoreError};
 use crate::catalog::Fee;
@@ -27,12 +27,8 @@ impl Store {
         actor: &str,
         write: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<usize>,
     ) -> Result<(), StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| super::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         let before: Option<String> = tx
             .query_row("SELECT code FROM dossiers WHERE code = ?1", [code], |r| {
                 r.get(0)

@@ -4,7 +4,7 @@
 use super::{OutboxJob, idempotency_key, now_ms};
 use crate::dossier::Status;
 use crate::store::{Store, StoreError, utc_now};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 impl Store {
     /// Records the assembled (signed) PDF of one document of a dossier. The blob must already be stored.
@@ -15,12 +15,8 @@ impl Store {
         sha256: &str,
         actor: &str,
     ) -> Result<(), StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| crate::store::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         let known: bool = tx
             .query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [sha256], |_| {
                 Ok(true)
@@ -73,12 +69,8 @@ impl Store {
         codes: &[&str],
         actor: &str,
     ) -> Result<Vec<i64>, StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| crate::store::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         let mut ids = Vec::with_capacity(codes.len());
         for code in codes {
             ids.push(enqueue_in(&tx, code, actor)?);

@@ -5,7 +5,7 @@ use super::{JobState, OutboxJob, now_ms};
 use crate::dossier::Status;
 use crate::store::portal_status::move_status;
 use crate::store::{Store, StoreError, utc_now};
-use rusqlite::{TransactionBehavior, params};
+use rusqlite::params;
 
 impl Store {
     /// The portal accepted the dossier: the job, the dossier's status (`queued` → `received`), the receipt
@@ -18,12 +18,8 @@ impl Store {
         revision: i64,
         actor: &str,
     ) -> Result<(), StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| crate::store::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         let code: String = tx
             .query_row(
                 "SELECT dossier_code FROM outbox_jobs WHERE id = ?1",
@@ -71,12 +67,8 @@ impl Store {
         reason: &str,
         actor: &str,
     ) -> Result<(), StoreError> {
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| crate::store::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         let changed = tx
             .execute(
                 "UPDATE outbox_jobs SET state = ?2, last_error = ?3, updated_at = ?4
@@ -143,12 +135,8 @@ impl Store {
                 wanted: "queued, uploading or failed",
             });
         }
-        let path = self.db_path();
+        let (tx, path) = self.write_tx()?;
         let sql = |e| crate::store::sql_err(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
         tx.execute(
             "UPDATE outbox_jobs SET state = 'cancelled', updated_at = ?2 WHERE id = ?1",
             params![job, utc_now()],
