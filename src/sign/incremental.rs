@@ -9,9 +9,9 @@
 //! searching the appended part for lopdf's own serialization of their placeholders.
 //!
 //! Memory: the input is parsed with its stream contents dropped (only dictionaries and arrays
-//! are needed to add a field), and [`prepare_streamed`] hands the input bytes to a sink (the
-//! output file, hashed on the way) while keeping only the small appended part in memory, so
-//! signing a file costs its size plus a few megabytes rather than three copies of it.
+//! are needed to add a field), and [`RevisionUpdate::serialize_after`] keeps only the small
+//! appended part in memory (the caller copies the input file to the output itself), so signing
+//! a file costs its size plus a few megabytes rather than three copies of it.
 
 use std::io::Write;
 use std::ops::Range;
@@ -50,7 +50,7 @@ pub struct SignatureRevision {
 
 /// The signed file from offset `base` on, with /ByteRange filled and /Contents still zeros:
 /// the whole file for [`prepare`] (`base` 0), only the appended revision for
-/// [`prepare_streamed`] (`base` = input length, the input went to the sink).
+/// [`RevisionUpdate::serialize_after`] (`base` = input length).
 #[derive(Debug)]
 pub struct PreparedRevision {
     bytes: Vec<u8>,
@@ -73,7 +73,7 @@ impl PreparedRevision {
     }
 
     /// The signed slices held in memory, in order: for [`prepare`] the whole signed range; for
-    /// [`prepare_streamed`] what follows the input (the sink saw the rest).
+    /// [`RevisionUpdate::serialize_after`] what follows the input.
     pub fn signed_parts(&self) -> [&[u8]; 2] {
         [
             &self.bytes[..self.contents.start - self.base],
@@ -177,25 +177,46 @@ pub fn prepare(input: &[u8], revision: &SignatureRevision) -> Result<PreparedRev
     locate_and_fill(bytes, 0, input.len(), revision.contents_len)
 }
 
-/// Builds the new revision after `input`, writes the input bytes, unchanged, to `sink` and
-/// returns only the appended revision (with /ByteRange filled), so the caller can hash and
-/// write the input without a second copy of it in memory.
-pub fn prepare_streamed<W: Write>(
-    input: Vec<u8>,
+/// The new revision's objects, built from the input's structure but not yet serialized.
+///
+/// Building only borrows the input, so a caller can hash the same bytes on another thread
+/// meanwhile; [`RevisionUpdate::serialize_after`] then needs them by value because lopdf's
+/// incremental writer owns the previous revision's bytes.
+pub struct RevisionUpdate {
+    previous: Document,
+    new: Document,
+    contents_len: usize,
+}
+
+/// Parses `input` and builds the revision that adds the signature described by `revision`.
+pub fn build_update(
+    input: &[u8],
     revision: &SignatureRevision,
-    sink: &mut W,
-) -> Result<PreparedRevision, SignError> {
-    let (previous, new) = build(&input, revision)?;
-    let input_len = input.len();
-    let mut split = SplitWriter {
-        sink,
-        prefix_len: input_len,
-        written: 0,
-        tail: Vec::with_capacity(revision.contents_len * 2 + 64 * 1024),
-    };
-    write_update(input, previous, new, &mut split)?;
-    let tail = split.tail;
-    locate_and_fill(tail, input_len, 0, revision.contents_len)
+) -> Result<RevisionUpdate, SignError> {
+    let (previous, new) = build(input, revision)?;
+    Ok(RevisionUpdate {
+        previous,
+        new,
+        contents_len: revision.contents_len,
+    })
+}
+
+impl RevisionUpdate {
+    /// Serializes the revision after `input` (the bytes [`build_update`] read) and returns
+    /// only the appended part, with /ByteRange filled: the caller has written the input
+    /// itself (copied file to file), so the input's bytes are skipped, not copied again.
+    pub fn serialize_after(self, input: Vec<u8>) -> Result<PreparedRevision, SignError> {
+        let input_len = input.len();
+        let mut split = SplitWriter {
+            sink: &mut std::io::sink(),
+            prefix_len: input_len,
+            written: 0,
+            tail: Vec::with_capacity(self.contents_len * 2 + 64 * 1024),
+        };
+        write_update(input, self.previous, self.new, &mut split)?;
+        let tail = split.tail;
+        locate_and_fill(tail, input_len, 0, self.contents_len)
+    }
 }
 
 /// Sends the first `prefix_len` bytes to `sink` and keeps the rest.

@@ -13,16 +13,15 @@ pub mod batch;
 pub mod cms;
 pub mod doc_timestamp;
 mod error;
+mod file;
 pub mod incremental;
 pub mod keys;
 pub mod pkcs11;
 pub mod timestamp;
 
 pub use error::SignError;
+pub use file::{sign_file, sign_file_with_outcome};
 pub use keys::{DigestAlgorithm, RsaScheme, Signer, SoftwareSigner};
-
-use std::io::Write;
-use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Offset as _, Utc};
 use lopdf::{Dictionary, Object};
@@ -326,88 +325,5 @@ fn make_signature(
         cms,
         timestamped,
         timestamp_error,
-    })
-}
-
-/// Signs the PDF at `input` and writes the result to `output` atomically: a temporary file in
-/// the output's folder, flushed to disk, then renamed over `output`. On error `output` is untouched.
-pub fn sign_file(
-    input: &Path,
-    output: &Path,
-    signer: &dyn Signer,
-    options: &SignOptions,
-) -> Result<(), SignError> {
-    sign_file_with_outcome(input, output, signer, options).map(|_| ())
-}
-
-/// Passes bytes to the output file and to the running hash of the signed range.
-struct HashingWriter<W: Write> {
-    file: W,
-    hasher: keys::Hasher,
-}
-
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let written = self.file.write(buf)?;
-        self.hasher.update(&buf[..written]);
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
-}
-
-/// [`sign_file`], also reporting whether the time-stamp was added. The returned
-/// [`SignOutcome::pdf`] is empty: the signed bytes are in `output`.
-///
-/// Memory stays near the input's size: the input is read once, written to the temporary file
-/// and hashed on the way, and only the appended revision is held apart to receive the
-/// signature before it is written after the input.
-pub fn sign_file_with_outcome(
-    input: &Path,
-    output: &Path,
-    signer: &dyn Signer,
-    options: &SignOptions,
-) -> Result<SignOutcome, SignError> {
-    let in_file = |source: SignError| SignError::InFile {
-        path: input.to_path_buf(),
-        source: Box::new(source),
-    };
-    let bytes = std::fs::read(input).map_err(|e| SignError::io(input, e))?;
-    let plan = plan(signer, options).map_err(in_file)?;
-    let folder = match output.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let temporary =
-        tempfile::NamedTempFile::new_in(folder).map_err(|e| SignError::io(folder, e))?;
-    let made = {
-        let temp_error = |e: std::io::Error| SignError::io(temporary.path(), e);
-        let mut sink = HashingWriter {
-            file: std::io::BufWriter::with_capacity(1 << 20, temporary.as_file()),
-            hasher: signer.digest_algorithm().hasher(),
-        };
-        let prepared =
-            incremental::prepare_streamed(bytes, &plan.revision, &mut sink).map_err(in_file)?;
-        let HashingWriter { file, mut hasher } = sink;
-        let mut file = file.into_inner().map_err(|e| temp_error(e.into_error()))?;
-        for part in prepared.signed_parts() {
-            hasher.update(part);
-        }
-        let made = make_signature(plan, signer, options, &hasher.finish()).map_err(in_file)?;
-        let revision = prepared.finish(&made.cms).map_err(in_file)?;
-        file.write_all(&revision)
-            .and_then(|()| file.sync_all())
-            .map_err(temp_error)?;
-        made
-    };
-    temporary
-        .persist(output)
-        .map_err(|e| SignError::io(output, e.error))?;
-    Ok(SignOutcome {
-        pdf: Vec::new(),
-        timestamped: made.timestamped,
-        timestamp_error: made.timestamp_error,
     })
 }
