@@ -136,6 +136,79 @@ fn our_signer_verifies_and_a_flipped_byte_breaks_it() {
     }
 }
 
+/// The verifier leaves image data out of its first load (it is most of a scan's bytes), so the
+/// comparison of revisions must reload it: a second signature is then not mistaken for a
+/// changed image, and a later revision that swaps a signed page's image for other pixels with
+/// the same dictionary (a shadow "replace" attack) is found.
+#[test]
+fn images_are_compared_in_full_across_revisions() {
+    use lopdf::{IncrementalDocument, Object};
+    use motcua::pdf::{AssembleOptions, Profile, assemble};
+
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan.pdf");
+    let options = AssembleOptions {
+        profile: Profile::Archive,
+        clean: false,
+        ..AssembleOptions::default()
+    };
+    assemble(&[fixture("scans/colour-stamp-150.jpg")], &options, &scan).unwrap();
+    let signed = sign_pdf(
+        &std::fs::read(&scan).unwrap(),
+        &p12_signer("signer-rsa2048.p12"),
+        &SignOptions::default(),
+    )
+    .unwrap();
+    let untouched = verify_bytes(&signed, "signed.pdf", &root_only());
+    assert_eq!(
+        untouched.signatures[0].modification,
+        ModificationLevel::None
+    );
+
+    let previous = lopdf::Document::load_mem(&signed).unwrap();
+    let (image_id, image) = previous
+        .objects
+        .iter()
+        .find_map(|(id, object)| match object {
+            Object::Stream(s)
+                if s.dict.get(b"Subtype").ok() == Some(&Object::Name(b"Image".to_vec())) =>
+            {
+                Some((*id, s.clone()))
+            }
+            _ => None,
+        })
+        .expect("the scan has an image");
+    // A tool that re-saves incrementally may write an object again unchanged: not a change.
+    let mut resaved = IncrementalDocument::create_from(signed.clone(), previous.clone());
+    resaved
+        .new_document
+        .set_object(image_id, Object::Stream(image.clone()));
+    let mut rewritten = Vec::new();
+    resaved.save_to(&mut rewritten).unwrap();
+    let report = verify_bytes(&rewritten, "rewritten.pdf", &root_only());
+    assert!(
+        report.signatures[0].modification < ModificationLevel::Disallowed,
+        "{report:#?}"
+    );
+
+    let mut swapped = image;
+    swapped.content.reverse();
+    let mut update = IncrementalDocument::create_from(signed.clone(), previous);
+    update
+        .new_document
+        .set_object(image_id, Object::Stream(swapped));
+    let mut attacked = Vec::new();
+    update.save_to(&mut attacked).unwrap();
+
+    let report = verify_bytes(&attacked, "attacked.pdf", &root_only());
+    assert_eq!(
+        report.signatures[0].modification,
+        ModificationLevel::Disallowed,
+        "{report:#?}"
+    );
+    assert_eq!(report.verdict, Verdict::Invalid, "{report:#?}");
+}
+
 fn root_only() -> VerifyOptions {
     let mut trust = TrustStore::new();
     trust.add_anchors(&pki(ROOT_CERT)).unwrap();

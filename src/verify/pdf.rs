@@ -371,6 +371,45 @@ pub fn load_structure(bytes: &[u8]) -> Option<Document> {
     Document::load_mem_with_options(bytes, lopdf::LoadOptions::with_filter(drop_contents)).ok()
 }
 
+/// Loads `bytes` in full except the data of image XObjects, which is most of a scanned
+/// dossier's bytes and which only the revision-by-revision comparison reads: a caller that
+/// finds revisions after a signature must load the file again with [`Document::load_mem`].
+pub fn load_without_image_data(bytes: &[u8]) -> lopdf::Result<Document> {
+    fn drop_image_data(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+        if let Object::Stream(stream) = object
+            && stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image")
+        {
+            stream.content = Vec::new();
+        }
+        Some((id, object.clone()))
+    }
+    Document::load_mem_with_options(bytes, lopdf::LoadOptions::with_filter(drop_image_data))
+}
+
+/// Whether anything but whitespace follows the end of some signature's /ByteRange, that is,
+/// whether a later revision has to be compared with a signed one.
+pub fn has_later_revisions(bytes: &[u8], doc: &Document, found: &[FoundSignature]) -> bool {
+    found.iter().any(|sig| {
+        let range: Option<Vec<i64>> = sig
+            .dictionary
+            .get(b"ByteRange")
+            .ok()
+            .and_then(|o| resolve(doc, o))
+            .and_then(|o| o.as_array().ok())
+            .map(|a| a.iter().filter_map(|n| n.as_i64().ok()).collect());
+        let end = match range.as_deref() {
+            Some([_, _, start, length]) => usize::try_from(start.saturating_add(*length)).ok(),
+            _ => None,
+        };
+        // A missing or unreadable range is judged later; load everything for it.
+        end.is_none_or(|end| {
+            bytes
+                .get(end..)
+                .is_some_and(|rest| rest.iter().any(|b| !(b.is_ascii_whitespace() || *b == 0)))
+        })
+    })
+}
+
 /// The /ByteRange arrays of the signatures found in `doc`.
 pub fn byte_ranges(doc: &Document, found: &[FoundSignature]) -> Vec<Vec<i64>> {
     found
