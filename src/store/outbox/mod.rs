@@ -7,18 +7,22 @@
 //! `crate::sync` holds no state of its own, so a killed process resumes from these rows.
 //!
 //! This file holds the types and row mapping; the `impl Store` blocks are split by who calls them:
-//! [`enqueue`] (the clerk's "Nộp": attaching PDFs, inserting jobs), [`query`] (listing and scheduling
-//! reads), [`progress`] (what the worker writes as it goes: state, offsets, the fixed body) and
+//! [`enqueue`] (the clerk's "Nộp": attaching PDFs, inserting jobs; [`committer`] groups submissions that
+//! arrive together into one durable commit), [`query`] (listing and scheduling
+//! reads), [`listing`] (every job summarised, for `motcua queue list`), [`progress`] (what the worker writes as it goes: state, offsets, the fixed body) and
 //! [`lifecycle`] (a job coming to rest or coming back: accepted, failed, retried, cancelled).
 
+pub mod committer;
 mod enqueue;
 mod lifecycle;
+mod listing;
 mod progress;
 mod query;
 
 use rusqlite::Row;
 use serde::Serialize;
 
+pub use listing::JobSummary;
 pub use query::{QueueCounts, QueuePage};
 
 /// Where a job is. `Accepted`, `Failed` and `Cancelled` are at rest; the others are live.
