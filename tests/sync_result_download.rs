@@ -150,6 +150,13 @@ fn a_result_refused_by_the_disk_or_the_portal_keeps_its_reason_and_comes_later()
         desk.queue_summary().unwrap()[0].result_error.as_deref(),
         Some(reason.as_str())
     );
+    // And on the Hàng đợi screen's row (its page of jobs).
+    assert_eq!(
+        desk.queue_page(0, 100).unwrap().jobs[0]
+            .result_error
+            .as_deref(),
+        Some(reason.as_str())
+    );
 
     // 2. The portal cannot give it (its file is gone): the portal's own reason is kept.
     let stored = portal_dir.join("results").join(format!(
@@ -187,6 +194,7 @@ fn a_result_refused_by_the_disk_or_the_portal_keeps_its_reason_and_comes_later()
     assert_eq!(desk.with_store(|s| s.read_blob(&sha)).unwrap(), result);
     assert_eq!(desk.with_store(|s| s.result_failure(&code)).unwrap(), None);
     assert!(result_error(&office_dir).is_null());
+    assert_eq!(desk.queue_page(0, 100).unwrap().jobs[0].result_error, None);
     assert!(!queue_list(&office_dir, false).contains("chưa tải được kết quả"));
     assert_eq!(temp_files(&office_dir), Vec::<std::path::PathBuf>::new());
     assert!(desk.verify_audit().unwrap().is_intact());

@@ -103,6 +103,9 @@ pub struct OutboxJob {
     pub created_at: String,
     pub updated_at: String,
     pub files: Vec<OutboxFile>,
+    /// Why the dossier's result PDF could not be downloaded yet (accepted jobs only; tried again at every
+    /// poll). Filled by the listings ([`Store::outbox_jobs`], [`Store::queue_page`], [`Store::outbox_job`]).
+    pub result_error: Option<String>,
 }
 
 impl OutboxJob {
@@ -158,6 +161,7 @@ fn job_from_row(r: &Row<'_>) -> rusqlite::Result<(OutboxJob, String)> {
             created_at: r.get(10)?,
             updated_at: r.get(11)?,
             files: Vec::new(),
+            result_error: None,
         },
         state,
     ))
