@@ -1,8 +1,9 @@
-//! Outbox benchmarks (issue 7), run by `make bench` in the dev profile: enqueueing 10,000 jobs, listing the
-//! queue at that size, and end-to-end throughput of 1 MB dossiers to the sandbox portal on loopback
+//! Outbox benchmarks (issue 7), run by `make bench` in the release profile: enqueueing 10,000 jobs (one
+//! batch, single calls from many threads through the group committer, one by one), listing the queue at
+//! that size (before/after in the same run), and end-to-end throughput of 1 MB dossiers to the sandbox portal on loopback
 //! (upload + submit + acknowledgement). Prints one line per measure; results go to BENCHMARKS.md.
 //!
-//! Needs `target/debug/motcua-portal` (`cargo build -p motcua-portal`).
+//! Needs `motcua-portal` built (`cargo build -p motcua-portal`; the release one is used when present).
 
 #[path = "../tests/support/signed_pdf.rs"]
 mod signed_pdf;
@@ -126,61 +127,169 @@ fn open(dir: &Path, url: &str) -> Desk {
     desk
 }
 
+/// `n` copies of the signed dossier `template` (its row and its documents, PDFs attached), made in one
+/// transaction of a second connection: the enqueue timings need many signed dossiers, and making each
+/// through `Desk` costs about six durable commits (minutes for 10,000 on this disk). Codes keep the
+/// `{agency}-{yyMMdd}-{NNNN}` shape on days of 2020 onwards, `batch` telling sets apart.
+fn clone_signed(dir: &Path, template: &str, batch: usize, n: usize) -> Vec<String> {
+    let mut conn =
+        rusqlite::Connection::open(dir.join("motcua.sqlite3")).expect("bench connection");
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .expect("busy timeout");
+    let tx = conn.transaction().expect("transaction");
+    tx.execute(
+        "CREATE TEMP TABLE tpl AS SELECT * FROM dossiers WHERE code = ?1",
+        [template],
+    )
+    .expect("template");
+    tx.execute_batch(
+        "CREATE TEMP TABLE tpl_docs AS SELECT * FROM dossier_documents
+         WHERE dossier_id = (SELECT id FROM tpl)",
+    )
+    .expect("template documents");
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
+    let mut codes = Vec::with_capacity(n);
+    for i in 0..n {
+        let day = start + chrono::Duration::days((batch * 1_000 + i / 9_000) as i64);
+        let code = format!("{OFFICE}-{}-{:04}", day.format("%y%m%d"), i % 9_000 + 1);
+        let id = format!("bench-{batch}-{i}");
+        tx.execute("UPDATE tpl SET id = ?1, code = ?2", [&id, &code])
+            .and_then(|_| tx.execute("INSERT INTO dossiers SELECT * FROM tpl", []))
+            .and_then(|_| tx.execute("UPDATE tpl_docs SET dossier_id = ?1", [&id]))
+            .and_then(|_| tx.execute("INSERT INTO dossier_documents SELECT * FROM tpl_docs", []))
+            .expect("clone");
+        codes.push(code);
+    }
+    tx.execute_batch("DROP TABLE temp.tpl; DROP TABLE temp.tpl_docs;")
+        .expect("drop");
+    tx.commit().expect("commit clones");
+    codes
+}
+
+fn median_ms(mut f: impl FnMut(), runs: usize) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
 fn enqueue_and_list(dir: &Path, n: usize) {
     let desk = open(dir, "http://127.0.0.1:9");
     let t = Instant::now();
-    let codes = signed(&desk, n, 6_000, false);
+    let template = signed(&desk, 1, 6_000, false).remove(0);
+    let batch = clone_signed(dir, &template, 1, n);
+    let grouped = clone_signed(dir, &template, 2, n);
+    let sequential = clone_signed(dir, &template, 3, arg("BENCH_SEQUENTIAL", 1_000));
     println!(
-        "(set-up of {n} signed dossiers: {:.1} s)",
+        "(set-up of {} signed dossiers: {:.1} s)",
+        batch.len() + grouped.len() + sequential.len() + 1,
         t.elapsed().as_secs_f64()
     );
-    let (one_by_one, batch) = codes.split_at(codes.len() / 2);
+    let floor = fsync_floor(dir, 500);
+    println!(
+        "fsync floor: fdatasync of a 4 KiB append in the data folder: {:.3} ms each",
+        floor * 1000.0
+    );
+
+    // 1. One batch: `motcua submit CODE…` / `Desk::submit_many`, one transaction.
+    let t = Instant::now();
+    let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
+    desk.submit_many(&refs, "bench").expect("submit_many");
+    let took = t.elapsed().as_secs_f64();
+    println!(
+        "enqueue {} jobs in one transaction (submit_many): {took:.2} s ({:.0} jobs/s)",
+        refs.len(),
+        refs.len() as f64 / took
+    );
+
+    // 2. Listing at that size: the whole queue as `motcua queue list` reads it, before (every job with
+    //    every file, `Desk::queue`) and after (`Desk::queue_summary`), and the screen's page of 100.
+    let jobs = desk.queue_summary().expect("summary").len();
+    let full = median_ms(|| drop(desk.queue().expect("list")), 5);
+    let summary = median_ms(|| drop(desk.queue_summary().expect("summary")), 5);
+    println!(
+        "list {jobs} jobs, median of 5: all jobs with their files (Desk::queue, the old `queue list`) {full:.1} ms; summaries (Desk::queue_summary, `queue list` now) {summary:.1} ms"
+    );
+    let page = median_ms(|| drop(desk.queue_page(0, 100).expect("page")), 5);
+    println!("queue screen page of 100 with counts (Desk::queue_page), median of 5: {page:.1} ms");
+    cli_list(dir, jobs);
+
+    // 3. The same number of single `Desk::submit` calls arriving together from many threads: the group
+    //    committer gives them shared commits, each call returning once its own job is durable.
+    let threads = arg("BENCH_SUBMITTERS", 64);
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let t = Instant::now();
     let cpu = cpu_seconds();
-    for code in one_by_one {
-        desk.submit(code, "bench").expect("submit");
-    }
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(code) = grouped.get(i) else { break };
+                    desk.submit(code, "bench").expect("submit");
+                }
+            });
+        }
+    });
     let took = t.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu;
     println!(
-        "enqueue {} jobs one by one: {took:.2} s ({:.0} jobs/s); CPU (user+sys) {:.3} ms per job",
-        one_by_one.len(),
-        one_by_one.len() as f64 / took,
-        cpu * 1000.0 / one_by_one.len() as f64
+        "enqueue {} jobs by single Desk::submit calls from {threads} threads (group commit): {took:.2} s ({:.0} jobs/s); CPU {:.3} ms per job",
+        grouped.len(),
+        grouped.len() as f64 / took,
+        cpu * 1000.0 / grouped.len() as f64
     );
-    // The floor under one-by-one enqueueing: each submit is one durable commit, i.e. one fdatasync of the
-    // WAL (synchronous=FULL). Measured in the same folder, same run: appending 4 KiB and fdatasync-ing.
-    let floor = fsync_floor(dir, one_by_one.len().min(2_000));
-    println!(
-        "fsync floor: fdatasync of a 4 KiB append in the data folder: {:.3} ms each, i.e. {:.2} s for {} commits",
-        floor * 1000.0,
-        floor * one_by_one.len() as f64,
-        one_by_one.len()
-    );
+
+    // 4. One by one from one thread: each call waits for its own commit (one fsync each).
     let t = Instant::now();
-    let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
-    desk.submit_many(&batch, "bench").expect("submit_many");
+    for code in &sequential {
+        desk.submit(code, "bench").expect("submit");
+    }
     let took = t.elapsed().as_secs_f64();
     println!(
-        "enqueue {} jobs in one transaction: {took:.2} s ({:.0} jobs/s)",
-        batch.len(),
-        batch.len() as f64 / took
+        "enqueue {} jobs one after the other from one thread: {took:.2} s ({:.0} jobs/s, {:.2} ms each; 10,000 would take ≈ {:.1} s)",
+        sequential.len(),
+        sequential.len() as f64 / took,
+        took * 1000.0 / sequential.len().max(1) as f64,
+        took / sequential.len().max(1) as f64 * 10_000.0
     );
-    let t = Instant::now();
-    let listed = desk.queue().expect("list").len();
-    println!(
-        "list {listed} jobs: {:.1} ms",
-        t.elapsed().as_secs_f64() * 1000.0
-    );
-    // What the queue screen asks: one page of 100 (waiting first) with the counts.
-    for _ in 0..2 {
-        let t = Instant::now();
-        let page = desk.queue_page(0, 100).expect("page");
+}
+
+/// Times `motcua queue list` (text and `--json`, output to /dev/null) when the CLI of the same profile
+/// was built next to this example (`cargo build --release -p motcua --bin motcua`).
+fn cli_list(dir: &Path, jobs: usize) {
+    let Some(bin) = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent()?.parent().map(|d| d.join("motcua")))
+        .filter(|p| p.exists())
+    else {
+        println!("(motcua CLI not built in this profile: `queue list` not timed)");
+        return;
+    };
+    for json in [false, true] {
+        let ms = median_ms(
+            || {
+                let mut cmd = Command::new(&bin);
+                cmd.arg("--data-dir").arg(dir).args(["queue", "list"]);
+                if json {
+                    cmd.arg("--json");
+                }
+                let status = cmd
+                    .stdout(Stdio::null())
+                    .status()
+                    .expect("motcua queue list");
+                assert!(status.success(), "motcua queue list failed");
+            },
+            5,
+        );
         println!(
-            "queue screen page: {} of {} jobs with counts: {:.1} ms",
-            page.jobs.len(),
-            page.total,
-            t.elapsed().as_secs_f64() * 1000.0
+            "`motcua queue list{}` at {jobs} jobs (whole process, output to /dev/null), median of 5: {ms:.1} ms",
+            if json { " --json" } else { "" }
         );
     }
 }
@@ -222,10 +331,16 @@ fn fsync_floor(dir: &Path, n: usize) -> f64 {
 
 /// Starts the portal on a free loopback port over `root/portal`: (process, URL, office token).
 fn start_portal(root: &Path) -> (std::process::Child, String, String) {
-    let portal_bin = std::env::current_exe()
+    // The portal of this profile, else the debug one `make bench` builds.
+    let target = std::env::current_exe()
         .ok()
-        .and_then(|p| p.parent()?.parent().map(|d| d.join("motcua-portal")))
+        .and_then(|p| Some(p.parent()?.parent()?.parent()?.to_owned()))
         .expect("target dir");
+    let portal_bin = ["release", "debug"]
+        .iter()
+        .map(|profile| target.join(profile).join("motcua-portal"))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| target.join("debug/motcua-portal"));
     let portal_dir = root.join("portal");
     let token = Command::new(&portal_bin)
         .arg("--db")

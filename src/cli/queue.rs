@@ -6,7 +6,7 @@
 use super::Failure;
 use super::json::pretty;
 use motcua::Desk;
-use motcua::store::OutboxJob;
+use motcua::store::JobSummary;
 use motcua::sync::{self, Event, RunOptions, SyncConfig};
 use serde::Serialize;
 use std::path::Path;
@@ -24,14 +24,16 @@ struct JobView<'a> {
     next_attempt_at_ms: i64,
     last_error: Option<&'a str>,
     receipt: Option<&'a str>,
-    files: usize,
+    files: u32,
     bytes_total: u64,
     bytes_sent: u64,
     created_at: &'a str,
     updated_at: &'a str,
+    /// Why the dossier's result PDF could not be downloaded yet (retried at every poll).
+    result_error: Option<&'a str>,
 }
 
-fn view(job: &OutboxJob) -> JobView<'_> {
+fn view(job: &JobSummary) -> JobView<'_> {
     JobView {
         id: job.id,
         dossier: &job.dossier_code,
@@ -40,37 +42,46 @@ fn view(job: &OutboxJob) -> JobView<'_> {
         next_attempt_at_ms: job.next_attempt_at,
         last_error: job.last_error.as_deref(),
         receipt: job.receipt.as_deref(),
-        files: job.files.len(),
-        bytes_total: job.total_bytes(),
-        bytes_sent: job.sent_bytes(),
+        files: job.files,
+        bytes_total: job.bytes_total,
+        bytes_sent: job.bytes_sent,
         created_at: &job.created_at,
         updated_at: &job.updated_at,
+        result_error: job.result_error.as_deref(),
     }
 }
 
 pub fn list(desk: &Desk, json: bool) -> Result<(), Failure> {
-    let jobs = desk.queue()?;
+    use std::io::Write;
+    let jobs = desk.queue_summary()?;
+    // One buffered, locked stdout for the whole list (10,000 jobs are 10,000 lines).
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
         let views: Vec<_> = jobs.iter().map(view).collect();
-        println!("{}", pretty(&views));
+        let _ = writeln!(out, "{}", pretty(&views));
         return Ok(());
     }
     if jobs.is_empty() {
-        println!("Hàng đợi trống.");
+        let _ = writeln!(out, "Hàng đợi trống.");
     }
     for job in &jobs {
-        println!(
-            "#{:<5} {:<28} {:<10} {:>3} lần  {}/{} byte  {}{}",
+        let _ = writeln!(
+            out,
+            "#{:<5} {:<28} {:<10} {:>3} lần  {}/{} byte  {}{}{}",
             job.id,
             job.dossier_code,
             job.state.as_str(),
             job.attempts,
-            job.sent_bytes(),
-            job.total_bytes(),
+            job.bytes_sent,
+            job.bytes_total,
             job.receipt.as_deref().unwrap_or(""),
             job.last_error
                 .as_deref()
                 .map(|e| format!("  lỗi: {e}"))
+                .unwrap_or_default(),
+            job.result_error
+                .as_deref()
+                .map(|e| format!("  chưa tải được kết quả: {e}"))
                 .unwrap_or_default()
         );
     }

@@ -311,6 +311,8 @@ pub fn vietnam_now() -> NaiveDateTime {
 pub struct Desk {
     store: Mutex<Store>,
     calendar: WorkingCalendar,
+    /// The group-commit thread of "Nộp" (`queue.rs`), started by the first submission.
+    submitter: Mutex<Option<std::sync::Arc<crate::store::SubmitCommitter>>>,
 }
 
 impl Desk {
@@ -326,6 +328,7 @@ impl Desk {
         Ok(Desk {
             store: Mutex::new(store),
             calendar,
+            submitter: Mutex::new(None),
         })
     }
 
@@ -457,9 +460,11 @@ impl Desk {
     }
 
     /// "Nộp": puts a signed dossier in the outbox. The job and the status change to `queued` are one
-    /// transaction; the worker (`crate::sync`) takes it from there.
+    /// transaction, shared with submissions made at the same moment (group commit, `queue.rs`) and on the
+    /// disk before this returns; the worker (`crate::sync`) takes it from there.
     pub fn submit(&self, code: &str, actor: &str) -> Result<OutboxJob, DeskError> {
-        Ok(self.store().enqueue_submission(code.trim(), actor)?)
+        let id = self.submit_grouped(code.trim(), actor)?;
+        Ok(self.store().outbox_job(id)?)
     }
 
     /// Submits several signed dossiers in one transaction (all or none); returns the job ids.

@@ -252,6 +252,16 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (dossier_code, doc_code)
     ) STRICT;
     "#,
+    // 6: the outbox's gaps (issue 7). Why a dossier's result PDF could not be downloaded (a full disk, the
+    // portal's answer), how often it was tried and when, shown by `motcua queue list` and the Hàng đợi
+    // screen and cleared by a successful download; and a covering index so listing every job sums its
+    // files' sizes without reading the file rows' text.
+    r#"
+    ALTER TABLE portal_dossiers ADD COLUMN result_error TEXT;
+    ALTER TABLE portal_dossiers ADD COLUMN result_attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE portal_dossiers ADD COLUMN result_failed_at TEXT;
+    CREATE INDEX outbox_files_totals ON outbox_files(job_id, size, upload_offset, complete);
+    "#,
 ];
 
 #[cfg(test)]

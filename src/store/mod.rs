@@ -29,8 +29,10 @@ pub use facts::{
     DossierFacts, parse_deadline_changes_into, parse_local_time, parse_status_changes,
     parse_status_changes_into,
 };
+pub use outbox::committer::SubmitCommitter;
 pub use outbox::{
-    JobState, JobUpdate, OutboxFile, OutboxJob, QueueCounts, QueuePage, idempotency_key, now_ms,
+    JobState, JobSummary, JobUpdate, OutboxFile, OutboxJob, QueueCounts, QueuePage,
+    idempotency_key, now_ms,
 };
 pub use portal_status::PortalDossier;
 pub use procedures::ImportReport;
@@ -94,6 +96,8 @@ pub enum StoreError {
         state: &'static str,
         wanted: &'static str,
     },
+    #[error("không ghi được việc gửi vào {path}: {message}")]
+    Commit { path: PathBuf, message: String },
     #[error(transparent)]
     Code(#[from] crate::dossier::CodeError),
     #[error(transparent)]
@@ -153,7 +157,7 @@ impl Store {
         migrations::MIGRATIONS.len() as u32
     }
 
-    fn db_path(&self) -> PathBuf {
+    pub(crate) fn db_path(&self) -> PathBuf {
         self.dir.join(DB_FILE)
     }
 

@@ -118,7 +118,7 @@ impl Store {
         let sql = |e| super::sql_err(&path, e);
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute(
-            "UPDATE portal_dossiers SET result_sha256 = ?2 WHERE code = ?1",
+            "UPDATE portal_dossiers SET result_sha256 = ?2, result_error = NULL WHERE code = ?1",
             params![code, sha256],
         )
         .map_err(sql)?;
@@ -141,6 +141,34 @@ impl Store {
         )
         .map_err(sql)?;
         tx.commit().map_err(sql)
+    }
+
+    /// Records why a dossier's result PDF could not be downloaded (the portal's answer, a full disk): kept
+    /// until a later poll downloads it, shown beside the dossier's job; one attempt more is counted.
+    pub fn record_result_failure(&mut self, code: &str, reason: &str) -> Result<(), StoreError> {
+        let (tx, path) = self.write_tx()?;
+        let sql = |e| super::sql_err(&path, e);
+        tx.execute(
+            "UPDATE portal_dossiers SET result_error = ?2, result_attempts = result_attempts + 1,
+                result_failed_at = ?3 WHERE code = ?1",
+            params![code, reason, utc_now()],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// Why the last download of a dossier's result failed and how many attempts failed, if it is still
+    /// not downloaded.
+    pub fn result_failure(&self, code: &str) -> Result<Option<(String, u32)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT result_error, result_attempts FROM portal_dossiers
+                 WHERE code = ?1 AND result_error IS NOT NULL AND result_sha256 IS NULL",
+                [code],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
     }
 
     /// Submitted dossiers whose result the portal announced but which is not downloaded yet.

@@ -1,5 +1,7 @@
 //! Status sync: reads the portal's change feed from the stored cursor, moves local dossiers through
-//! `Status::transition` to the national status reported, and downloads result PDFs into the blob store.
+//! `Status::transition` to the national status reported, and downloads result PDFs into the blob store; a
+//! download that fails (the portal's answer, a full disk) keeps its reason on the dossier and is retried at
+//! the next poll.
 //!
 //! The cursor (`sync.changed-since` in the settings) is written in the same transaction as the change it
 //! follows (`docs/portal-api.md` § change feed), so a crash neither skips nor double-applies a change.
@@ -57,10 +59,10 @@ pub fn sync_statuses(
         }
     }
     for code in store.results_to_download()? {
-        match client.result(&code) {
+        let failure = match client.result(&code) {
             Ok(Some(bytes)) => {
-                // put_blob writes atomically (temp, fsync, rename); a full disk is an error for this result
-                // only, retried on the next poll.
+                // put_blob writes atomically (temp, fsync, rename): a full disk or a refused write leaves no
+                // partial file and fails this result only; it stays announced and is tried at the next poll.
                 match store.put_blob(&bytes, "application/pdf") {
                     Ok(sha) => {
                         store.set_result_pdf(&code, &sha, actor)?;
@@ -68,19 +70,25 @@ pub fn sync_statuses(
                             dossier: code,
                             sha256: sha,
                         });
+                        continue;
                     }
-                    Err(e) => events(&Event::ResultFailed {
-                        dossier: code,
-                        reason: e.to_string(),
-                    }),
+                    Err(e) => format!("không lưu được kết quả tải về: {e}"),
                 }
             }
-            Ok(None) => {}
-            Err(e) => events(&Event::ResultFailed {
-                dossier: code,
-                reason: e.to_string(),
-            }),
-        }
+            Ok(None) => continue,
+            // The portal's own reason (its error envelope), or what went wrong on the way.
+            Err(e) => format!("cổng không trả kết quả: {e}"),
+        };
+        // The reason is kept beside the dossier's job for the clerk; when even that write fails (the disk
+        // that refused the PDF may refuse the row too), the event still carries both and the sync goes on.
+        let reason = match store.record_result_failure(&code, &failure) {
+            Ok(()) => failure,
+            Err(e) => format!("{failure} (chưa ghi được lý do: {e})"),
+        };
+        events(&Event::ResultFailed {
+            dossier: code,
+            reason,
+        });
     }
     Ok(Ok(applied))
 }

@@ -185,6 +185,18 @@ pub fn signed_dossier(
     size: usize,
     bad: bool,
 ) -> (String, HashMap<String, String>) {
+    let (code, files) = signed_unsubmitted(desk, n, size, bad);
+    desk.submit(&code, "test").unwrap();
+    (code, files)
+}
+
+/// As [`signed_dossier`], without the submission: the dossier is left `signed`, ready for "Nộp".
+pub fn signed_unsubmitted(
+    desk: &Desk,
+    n: u64,
+    size: usize,
+    bad: bool,
+) -> (String, HashMap<String, String>) {
     let dossier = desk
         .create_dossier(
             NewDossier {
@@ -223,7 +235,6 @@ pub fn signed_dossier(
         .unwrap();
     desk.set_dossier_status(&dossier.code, Status::Signed, "test")
         .unwrap();
-    desk.submit(&dossier.code, "test").unwrap();
     (dossier.code, files)
 }
 

@@ -28,6 +28,8 @@ pub struct QueueJobDto {
     pub cancellable: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// Why the dossier's result PDF could not be downloaded yet (it is tried again at every poll).
+    pub result_error: Option<String>,
 }
 
 impl From<&OutboxJob> for QueueJobDto {
@@ -49,6 +51,7 @@ impl From<&OutboxJob> for QueueJobDto {
                 || (job.state == JobState::Failed && job.receipt.is_none()),
             created_at: job.created_at.clone(),
             updated_at: job.updated_at.clone(),
+            result_error: job.result_error.clone(),
         }
     }
 }

@@ -80,6 +80,37 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Group commit (see [`super::committer`]): each request's enqueue runs inside its own savepoint of one
+    /// IMMEDIATE transaction, so a refused dossier (wrong state, a PDF missing) is rolled back alone and
+    /// fails only its caller, and one commit — one fsync of the WAL — makes every other request durable.
+    /// The outer `Err` (the transaction could not begin or commit) concerns every request.
+    pub(crate) fn enqueue_group(
+        &mut self,
+        requests: &[(&str, &str)],
+    ) -> Result<Vec<Result<i64, StoreError>>, StoreError> {
+        let (tx, path) = self.write_tx()?;
+        let sql = |e| crate::store::sql_err(&path, e);
+        let mut results = Vec::with_capacity(requests.len());
+        for (code, actor) in requests {
+            tx.execute_batch("SAVEPOINT enqueue_one").map_err(sql)?;
+            match enqueue_in(&tx, code, actor) {
+                Ok(id) => {
+                    tx.execute_batch("RELEASE enqueue_one").map_err(sql)?;
+                    results.push(Ok(id));
+                }
+                Err(e) => {
+                    tx.execute_batch("ROLLBACK TO enqueue_one; RELEASE enqueue_one")
+                        .map_err(sql)?;
+                    results.push(Err(e));
+                }
+            }
+        }
+        tx.commit().map_err(sql)?;
+        Ok(results)
+    }
+}
+
 /// One dossier's enqueue inside `tx` (IMMEDIATE, so the status read here cannot change before the commit).
 fn enqueue_in(tx: &Transaction<'_>, code: &str, actor: &str) -> Result<i64, StoreError> {
     let path = tx.path().map(std::path::PathBuf::from).unwrap_or_default();

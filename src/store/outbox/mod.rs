@@ -7,18 +7,22 @@
 //! `crate::sync` holds no state of its own, so a killed process resumes from these rows.
 //!
 //! This file holds the types and row mapping; the `impl Store` blocks are split by who calls them:
-//! [`enqueue`] (the clerk's "Nộp": attaching PDFs, inserting jobs), [`query`] (listing and scheduling
-//! reads), [`progress`] (what the worker writes as it goes: state, offsets, the fixed body) and
+//! [`enqueue`] (the clerk's "Nộp": attaching PDFs, inserting jobs; [`committer`] groups submissions that
+//! arrive together into one durable commit), [`query`] (listing and scheduling
+//! reads), [`listing`] (every job summarised, for `motcua queue list`), [`progress`] (what the worker writes as it goes: state, offsets, the fixed body) and
 //! [`lifecycle`] (a job coming to rest or coming back: accepted, failed, retried, cancelled).
 
+pub mod committer;
 mod enqueue;
 mod lifecycle;
+mod listing;
 mod progress;
 mod query;
 
 use rusqlite::Row;
 use serde::Serialize;
 
+pub use listing::JobSummary;
 pub use query::{QueueCounts, QueuePage};
 
 /// Where a job is. `Accepted`, `Failed` and `Cancelled` are at rest; the others are live.
@@ -99,6 +103,9 @@ pub struct OutboxJob {
     pub created_at: String,
     pub updated_at: String,
     pub files: Vec<OutboxFile>,
+    /// Why the dossier's result PDF could not be downloaded yet (accepted jobs only; tried again at every
+    /// poll). Filled by the listings ([`Store::outbox_jobs`], [`Store::queue_page`], [`Store::outbox_job`]).
+    pub result_error: Option<String>,
 }
 
 impl OutboxJob {
@@ -154,6 +161,7 @@ fn job_from_row(r: &Row<'_>) -> rusqlite::Result<(OutboxJob, String)> {
             created_at: r.get(10)?,
             updated_at: r.get(11)?,
             files: Vec::new(),
+            result_error: None,
         },
         state,
     ))

@@ -35,10 +35,12 @@ impl Store {
             let (job, file) = row.map_err(|e| self.sql(e))?;
             files.entry(job).or_default().push(file);
         }
+        let result_errors = self.result_errors()?;
         raw.into_iter()
             .map(|(mut job, state)| {
                 job.state = self.parse_state(job.id, &state)?;
                 job.files = files.remove(&job.id).unwrap_or_default();
+                job.result_error = result_errors.get(&job.dossier_code).cloned();
                 Ok(job)
             })
             .collect()
@@ -78,6 +80,7 @@ impl Store {
             .map(|r| r.map(|(_, f)| f))
             .collect::<Result<_, _>>()
             .map_err(|e| self.sql(e))?;
+        job.result_error = self.result_failure(&job.dossier_code)?.map(|(e, _)| e);
         Ok(job)
     }
 
@@ -191,9 +194,11 @@ impl Store {
                 "SELECT {FILE_COLUMNS} FROM outbox_files WHERE job_id = ?1 ORDER BY ordinal"
             ))
             .map_err(|e| self.sql(e))?;
+        let result_errors = self.result_errors()?;
         let mut jobs = Vec::with_capacity(raw.len());
         for (mut job, state) in raw {
             job.state = self.parse_state(job.id, &state)?;
+            job.result_error = result_errors.get(&job.dossier_code).cloned();
             job.files = files_stmt
                 .query_map([job.id], file_from_row)
                 .map_err(|e| self.sql(e))?

@@ -26,6 +26,8 @@ export interface QueueJob {
   cancellable: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Why the dossier's result PDF could not be downloaded yet (tried again at every poll). */
+  resultError: string | null;
 }
 
 export interface QueueCounts {

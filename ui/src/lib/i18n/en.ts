@@ -316,6 +316,7 @@ export const en: Record<MessageKey, string> = {
   'queue.confirmNo': 'No',
   'queue.speedEta': '{speed} · {eta} left',
   'queue.retryAt': 'Next attempt at {time}',
+  'queue.resultError': 'Result not downloaded yet (will retry): {reason}',
   'queue.problem.notConfigured': 'The portal address or access token is not configured. Please ask the administrator (Settings).',
   'queue.problem.tokenRejected': 'The portal refused the office token: a new token is needed from the administrator. Dossiers stay in the queue.',
   'queue.problem.store': 'The outbox database could not be read.',

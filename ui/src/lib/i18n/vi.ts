@@ -315,6 +315,7 @@ export const vi = {
   'queue.confirmNo': 'Không',
   'queue.speedEta': '{speed} · còn {eta}',
   'queue.retryAt': 'Thử lại lúc {time}',
+  'queue.resultError': 'Chưa tải được kết quả (sẽ thử lại): {reason}',
   'queue.problem.notConfigured': 'Chưa cấu hình địa chỉ cổng hoặc mã truy cập. Vui lòng báo quản trị viên (Cài đặt).',
   'queue.problem.tokenRejected': 'Cổng từ chối mã truy cập của đơn vị: cần mã mới từ quản trị viên. Hồ sơ vẫn được giữ trong hàng đợi.',
   'queue.problem.store': 'Không đọc được cơ sở dữ liệu của hàng đợi.',
