@@ -304,11 +304,13 @@ fn signature(
     pool.extend_from_slice(dss);
     let mut crls = check.crls.clone();
     crls.extend(pdf::dss_crls(doc));
+    let mut ocsps = check.ocsps.clone();
+    ocsps.extend(pdf::dss_ocsps(doc));
     let store;
-    let trust_store = if crls.is_empty() {
+    let trust_store = if crls.is_empty() && ocsps.is_empty() {
         &options.trust
     } else {
-        store = options.trust.with_crls(&crls);
+        store = options.trust.with_revocation_data(&crls, &ocsps);
         &store
     };
     let proven = time.1 == TimeSource::Timestamp;
