@@ -8,8 +8,10 @@ Usage (python from .tools/venv, which has pyHanko and its dependency `cryptograp
       Signs IN with adbe.pkcs7.detached, embedding the given OCSP responses and CRLs in the signed
       attribute adbe-revocationInfoArchival (ISO 32000-1 §12.8.3.3.2). pyHanko validates the signer
       with exactly that data first (trust: ROOT, no fetching), so the OCSP answer must be usable.
-  embed_revinfo.py sign IN.pdf OUT.pdf KEY.pem CERT.pem CHAIN.pem
-      Signs IN with PAdES B-B (no time-stamp), whatever the certificate's validity today.
+  embed_revinfo.py sign IN.pdf OUT.pdf KEY.pem CERT.pem CHAIN.pem [--at YYYY-MM-DDTHH:MM:SSZ]
+      Signs IN with PAdES B-B (no time-stamp), whatever the certificate's validity today; --at sets
+      the claimed signing time (/M and the signing-time attribute) through pyHanko's signing
+      session (PdfSigner.init_signing_session).
   embed_revinfo.py doc-timestamp IN.pdf OUT.pdf TSA_KEY.pem TSA_CERT.pem INTER.pem YYYY-MM-DDTHH:MM:SSZ
       Adds a document time-stamp (ETSI.RFC3161) whose genTime is the given time, made by pyHanko's
       in-process TSA with the test TSA key (a past time lets a test prove existence at that time).
@@ -80,6 +82,7 @@ def sign(args, pkcs7):
     from pyhanko_certvalidator import ValidationContext
     ocsps, args = flag_values(args, "--ocsp")
     crls, args = flag_values(args, "--crl")
+    at, args = flag_values(args, "--at")
     if pkcs7:
         source, target, key, cert, chain, root = args
     else:
@@ -94,9 +97,16 @@ def sign(args, pkcs7):
     else:
         meta = signers.PdfSignatureMetadata(field_name="Signature1",
                                             subfilter=fields.SigSeedSubFilter.PADES)
+    class ClaimingSigner(signers.PdfSigner):
+        def init_signing_session(self, pdf_out, *a, **kw):
+            session = super().init_signing_session(pdf_out, *a, **kw)
+            if at:
+                session.system_time = when(at[0])
+            return session
+
     with open(source, "rb") as inf:
         buf = io.BytesIO()
-        signers.sign_pdf(IncrementalPdfFileWriter(inf), meta, signer=signer, output=buf)
+        ClaimingSigner(meta, signer=signer).sign_pdf(IncrementalPdfFileWriter(inf), output=buf)
     with open(target, "wb") as out:
         out.write(buf.getvalue())
 
