@@ -8,184 +8,15 @@ mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::*;
-use motcua::sign::{SignOptions, SoftwareSigner, sign_pdf};
 use motcua::verify::{
     Fetcher, FileReport, Revocation, TrustStore, Verdict, VerifyOptions, verify_bytes,
 };
-
-fn openssl(args: &[&str]) {
-    let out = Command::new("openssl").args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A signer issued by the test intermediate CA, with the given revocation URLs.
-struct TestSigner {
-    dir: tempfile::TempDir,
-}
-
-impl TestSigner {
-    fn new(serial: u32, crl_url: Option<&str>, ocsp_url: Option<&str>) -> TestSigner {
-        let dir = tempfile::tempdir().unwrap();
-        let p = |n: &str| dir.path().join(n).display().to_string();
-        openssl(&[
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-subj",
-            "/C=VN/CN=Người Ký Trực Tuyến",
-            "-utf8",
-            "-keyout",
-            &p("key.pem"),
-            "-out",
-            &p("req.csr"),
-        ]);
-        let mut ext = String::from(
-            "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n",
-        );
-        if let Some(url) = crl_url {
-            ext.push_str(&format!("crlDistributionPoints=URI:{url}\n"));
-        }
-        if let Some(url) = ocsp_url {
-            ext.push_str(&format!("authorityInfoAccess=OCSP;URI:{url}\n"));
-        }
-        std::fs::write(dir.path().join("ext.cnf"), ext).unwrap();
-        let inter_cert = pki("inter.cert.pem").display().to_string();
-        let inter_key = pki("inter.key.pem").display().to_string();
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            &p("req.csr"),
-            "-CA",
-            &inter_cert,
-            "-CAkey",
-            &inter_key,
-            "-set_serial",
-            &serial.to_string(),
-            "-days",
-            "365",
-            "-sha256",
-            "-extfile",
-            &p("ext.cnf"),
-            "-out",
-            &p("cert.pem"),
-        ]);
-        let chain = std::fs::read_to_string(p("cert.pem")).unwrap()
-            + &std::fs::read_to_string(&inter_cert).unwrap();
-        std::fs::write(p("chain.pem"), chain).unwrap();
-        TestSigner { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn sign(&self) -> Vec<u8> {
-        let signer =
-            SoftwareSigner::from_pem_files(&self.path("key.pem"), &self.path("chain.pem")).unwrap();
-        let input = std::fs::read(fixture(CLASSIC_PDF)).unwrap();
-        sign_pdf(&input, &signer, &SignOptions::default()).unwrap()
-    }
-}
-
-/// A CRL of the intermediate CA listing `revoked` serials (hex), with optional explicit update
-/// times; `forged`: signed by another key (the root's) under the intermediate's name.
-fn make_crl(forged: bool, revoked: &[&str], times: Option<(&str, &str)>) -> Vec<u8> {
-    let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = if forged {
-        // `openssl ca` wants a certificate matching the key: a self-made one with the
-        // intermediate's subject and the root's key.
-        let fake = dir.path().join("fake-inter.pem");
-        let subject = String::from_utf8(
-            Command::new("openssl")
-                .args([
-                    "x509",
-                    "-noout",
-                    "-subject",
-                    "-nameopt",
-                    "RFC2253,-esc_msb",
-                    "-in",
-                ])
-                .arg(pki("inter.cert.pem"))
-                .output()
-                .unwrap()
-                .stdout,
-        )
-        .unwrap();
-        let subject = subject.trim().trim_start_matches("subject=");
-        let slashed: Vec<&str> = subject.split(',').rev().collect();
-        let subject = format!("/{}", slashed.join("/"));
-        openssl(&[
-            "req",
-            "-x509",
-            "-utf8",
-            "-key",
-            &pki("root.key.pem").display().to_string(),
-            "-subj",
-            &subject,
-            "-days",
-            "30",
-            "-out",
-            &fake.display().to_string(),
-        ]);
-        (fake, pki("root.key.pem"))
-    } else {
-        (pki("inter.cert.pem"), pki("inter.key.pem"))
-    };
-    let index: String = revoked
-        .iter()
-        .map(|s| format!("R\t301231000000Z\t250101000000Z\t{s}\tunknown\t/CN=revoked\n"))
-        .collect();
-    std::fs::write(dir.path().join("index.txt"), index).unwrap();
-    std::fs::write(dir.path().join("crlnumber"), "01\n").unwrap();
-    let conf = dir.path().join("ca.cnf");
-    std::fs::write(
-        &conf,
-        format!(
-            "[ca]\ndefault_ca=CA\n[CA]\ndatabase={0}/index.txt\ncrlnumber={0}/crlnumber\ndefault_md=sha256\ndefault_crl_days=30\n",
-            dir.path().display()
-        ),
-    )
-    .unwrap();
-    let out = dir.path().join("crl.pem");
-    let (conf, cert, key, out_s) = (
-        conf.display().to_string(),
-        cert.display().to_string(),
-        key.display().to_string(),
-        out.display().to_string(),
-    );
-    let mut args = vec![
-        "ca", "-gencrl", "-config", &conf, "-cert", &cert, "-keyfile", &key, "-out", &out_s,
-    ];
-    if let Some((last, next)) = times {
-        args.extend(["-crl_lastupdate", last, "-crl_nextupdate", next]);
-    }
-    openssl(&args);
-    std::fs::read(out).unwrap()
-}
 
 /// A one-file HTTP server on 127.0.0.1 answering every GET with `body`; counts the requests.
 struct CrlServer {
@@ -341,7 +172,7 @@ fn crl_from_the_distribution_point_says_good_or_revoked() {
     assert_eq!(only(&again).revocation, Revocation::Good);
     assert_eq!(good_server.hits.load(Ordering::SeqCst), 1);
 
-    let revoking = CrlServer::start(make_crl(false, &[&signer_serial(0x0A02)], None));
+    let revoking = CrlServer::start(make_crl(false, &[&TestSigner::index_serial(0x0A02)], None));
     let revoked = TestSigner::new(0x0A02, Some(&revoking.url()), None);
     let report = verify_bytes(&revoked.sign(), "revoked.pdf", &options(online(), &[]));
     assert!(
@@ -349,11 +180,6 @@ fn crl_from_the_distribution_point_says_good_or_revoked() {
         "{report:#?}"
     );
     assert_eq!(report.verdict, Verdict::Invalid);
-}
-
-/// The serial as `openssl ca` writes it in index.txt (hex, even length).
-fn signer_serial(n: u32) -> String {
-    format!("{n:04X}")
 }
 
 #[test]

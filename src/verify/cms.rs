@@ -62,15 +62,16 @@ pub struct EssCertId {
 ///     ocsp         [1] EXPLICIT SEQUENCE of OCSP Responses OPTIONAL,
 ///     otherRevInfo [2] EXPLICIT SEQUENCE of OtherRevInfo OPTIONAL }
 /// ```
-/// OCSP responses and other data are kept undecoded (not evaluated yet).
+/// OCSP responses are kept as DER `OCSPResponse`s (RFC 6960 §4.2.1, checked by
+/// [`super::ocsp`]); other data is kept undecoded and not used.
 #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
 pub struct RevocationInfoArchival {
     /// CRLs.
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
     pub crl: Option<Vec<x509_cert::crl::CertificateList>>,
-    /// OCSP responses.
+    /// OCSP responses (`OCSPResponse`, undecoded here).
     #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
-    pub ocsp: Option<der::Any>,
+    pub ocsp: Option<Vec<der::Any>>,
     /// Other revocation data.
     #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
     pub other_rev_info: Option<der::Any>,
@@ -118,6 +119,8 @@ pub struct CmsCheck {
     /// CRLs carried by the SignedData (`crls` field, RFC 5652 §10.2.1) and by the signed
     /// attribute adbe-revocationInfoArchival.
     pub crls: Vec<x509_cert::crl::CertificateList>,
+    /// DER OCSP responses of the signed attribute adbe-revocationInfoArchival.
+    pub ocsps: Vec<Vec<u8>>,
     /// Human-readable problems found (empty when all is well).
     pub problems: Vec<String>,
 }
@@ -424,10 +427,18 @@ pub fn check(
                 .collect()
         })
         .unwrap_or_default();
+    let mut ocsps: Vec<Vec<u8>> = Vec::new();
     if let Ok(Some(value)) = single_value(attrs, ID_ADBE_REVOCATION, "revocation-info-archival")
         && let Ok(archival) = value.decode_as::<RevocationInfoArchival>()
     {
         crls.extend(archival.crl.unwrap_or_default());
+        ocsps.extend(
+            archival
+                .ocsp
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|r| r.to_der().ok()),
+        );
     }
     Ok(CmsCheck {
         certificates: certs,
@@ -443,6 +454,7 @@ pub fn check(
         signature_value,
         timestamp_token,
         crls,
+        ocsps,
         problems,
     })
 }

@@ -83,12 +83,33 @@ fn evaluate_signatures(bytes: &[u8], name: &str, options: &VerifyOptions) -> Fil
         doc
     };
     removed_signatures(bytes, &doc, &found, &mut report.errors);
-    let dss = pdf::dss_certificates(&doc);
+    let dss = Dss {
+        certificates: pdf::dss_certificates(&doc),
+        crls: pdf::dss_crls(&doc),
+        ocsps: pdf::dss_ocsps(&doc),
+    };
     let certification = pdf::certification(&doc);
+    // Document time-stamps first: a valid one proves that the revisions it covers existed at
+    // its time, which later serves the signatures before it that have no time-stamp of their own.
+    let mut checked: Vec<Option<SignatureReport>> = found
+        .iter()
+        .map(|sig| {
+            is_doc_timestamp(&sig.dictionary)
+                .then(|| signature(bytes, &doc, sig, &dss, options, &[]))
+        })
+        .collect();
+    let proofs: Vec<ExistenceProof> = checked
+        .iter()
+        .flatten()
+        .filter_map(ExistenceProof::of)
+        .collect();
     // Revisions are loaded once each and shared by the signatures that end there.
     let mut revisions: Vec<(usize, Option<Document>)> = Vec::new();
-    for sig in &found {
-        let mut one = signature(bytes, &doc, sig, &dss, options);
+    for (sig, done) in found.iter().zip(checked.iter_mut()) {
+        let mut one = match done.take() {
+            Some(one) => one,
+            None => signature(bytes, &doc, sig, &dss, options, &proofs),
+        };
         if let Some((cert_id, p)) = certification
             && cert_id.is_some()
             && cert_id == sig.object
@@ -149,12 +170,61 @@ fn removed_signatures(
     }
 }
 
+/// The PDF's Document Security Store (ETSI EN 319 142-1 §5.4.2), read once per file.
+struct Dss {
+    certificates: Vec<x509_cert::Certificate>,
+    crls: Vec<x509_cert::crl::CertificateList>,
+    ocsps: Vec<Vec<u8>>,
+}
+
+/// A valid, trusted document time-stamp: the revision ending at `revision_end` existed at `time`.
+#[derive(Debug, Clone, Copy)]
+struct ExistenceProof {
+    revision_end: usize,
+    time: SystemTime,
+}
+
+impl ExistenceProof {
+    fn of(report: &SignatureReport) -> Option<ExistenceProof> {
+        if !(report.intact && report.valid && report.trusted && report.errors.is_empty()) {
+            return None;
+        }
+        let end = match report.byte_range.as_slice() {
+            [_, _, c, d] => usize::try_from(*c)
+                .ok()?
+                .checked_add(usize::try_from(*d).ok()?)?,
+            _ => return None,
+        };
+        let time = report.timestamp.as_ref()?.time.as_deref()?;
+        let time = chrono::DateTime::parse_from_rfc3339(time).ok()?;
+        Some(ExistenceProof {
+            revision_end: end,
+            time: time.with_timezone(&chrono::Utc).into(),
+        })
+    }
+
+    /// The earliest proof covering a signature whose revision ends at `end`.
+    fn earliest_covering(proofs: &[ExistenceProof], end: usize) -> Option<SystemTime> {
+        proofs
+            .iter()
+            .filter(|p| p.revision_end > end)
+            .map(|p| p.time)
+            .min()
+    }
+}
+
+fn is_doc_timestamp(sig: &lopdf::Dictionary) -> bool {
+    pdf::sig_type(sig).as_deref() == Some("DocTimeStamp")
+        || pdf::sub_filter(sig).as_deref() == Some("ETSI.RFC3161")
+}
+
 fn signature(
     bytes: &[u8],
     doc: &Document,
     found: &FoundSignature,
-    dss: &[x509_cert::Certificate],
+    dss: &Dss,
     options: &VerifyOptions,
+    proofs: &[ExistenceProof],
 ) -> SignatureReport {
     let sig = &found.dictionary;
     let kind = pdf::sig_type(sig).unwrap_or_else(|| "Sig".into());
@@ -210,7 +280,9 @@ fn signature(
     let claimed = pdf::sig_text(sig, b"M").and_then(|m| super::parse_pdf_date(&m));
 
     if kind == "DocTimeStamp" || sub_filter.as_deref() == Some("ETSI.RFC3161") {
-        let check = tsp::check_token(der, &parts, &options.trust);
+        // The DSS's revocation data serves the TSA's certificates too.
+        let store = options.trust.with_revocation_data(&dss.crls, &dss.ocsps);
+        let check = tsp::check_token(der, &parts, &store);
         out.intact = check.valid;
         out.valid = check.valid;
         out.trusted = check.trusted;
@@ -245,9 +317,9 @@ fn signature(
         }
     }
     let check = if legacy_sha1 {
-        cms::check(der, None, dss)
+        cms::check(der, None, &dss.certificates)
     } else {
-        cms::check(der, Some(&parts), dss)
+        cms::check(der, Some(&parts), &dss.certificates)
     };
     let check = match check {
         Ok(check) => check,
@@ -283,7 +355,11 @@ fn signature(
     // Signing time: a verified time-stamp, else the claim.
     let mut time = None;
     if let Some(token) = &check.timestamp_token {
-        let stamp = tsp::check_token(token, &[&check.signature_value], &options.trust);
+        let stamp = tsp::check_token(
+            token,
+            &[&check.signature_value],
+            &options.trust.with_revocation_data(&dss.crls, &dss.ocsps),
+        );
         if stamp.valid && stamp.trusted {
             time = stamp.time.map(|t| (t, TimeSource::Timestamp));
         } else {
@@ -298,13 +374,32 @@ fn signature(
             tsa: stamp.tsa,
         });
     }
+    let claim = claimed.or(check.signing_time);
+    // Without a signature time-stamp, a later document time-stamp bounds the signing time.
+    let existence = ExistenceProof::earliest_covering(proofs, end);
+    if time.is_none()
+        && let Some(before) = existence
+    {
+        time = Some((before, TimeSource::DocumentTimestamp));
+        if let Some(claim) = claim
+            && claim > before
+        {
+            out.warnings.push(format!(
+                "the claimed signing time {} is after the document time-stamp {} that covers the signature",
+                rfc3339(claim),
+                rfc3339(before)
+            ));
+        }
+    }
     let time = time
-        .or_else(|| claimed.map(|t| (t, TimeSource::Claimed)))
-        .or_else(|| check.signing_time.map(|t| (t, TimeSource::Claimed)))
+        .or_else(|| claim.map(|t| (t, TimeSource::Claimed)))
         .unwrap_or((SystemTime::now(), TimeSource::Now));
     out.signing_time = Some(rfc3339(time.0));
     out.time_source = time.1;
-    if time.1 != TimeSource::Timestamp {
+    if !matches!(
+        time.1,
+        TimeSource::Timestamp | TimeSource::DocumentTimestamp
+    ) {
         out.warnings
             .push("the signing time is claimed by the signer, not time-stamped".into());
     }
@@ -313,17 +408,22 @@ fn signature(
     };
     out.signer = Some(super::trust::subject_name(signer));
     let mut pool = check.certificates.clone();
-    pool.extend_from_slice(dss);
+    pool.extend_from_slice(&dss.certificates);
     let mut crls = check.crls.clone();
-    crls.extend(pdf::dss_crls(doc));
+    crls.extend_from_slice(&dss.crls);
+    let mut ocsps = check.ocsps.clone();
+    ocsps.extend_from_slice(&dss.ocsps);
     let store;
-    let trust_store = if crls.is_empty() {
+    let trust_store = if crls.is_empty() && ocsps.is_empty() {
         &options.trust
     } else {
-        store = options.trust.with_crls(&crls);
+        store = options.trust.with_revocation_data(&crls, &ocsps);
         &store
     };
-    let proven = time.1 == TimeSource::Timestamp;
+    let proven = matches!(
+        time.1,
+        TimeSource::Timestamp | TimeSource::DocumentTimestamp
+    );
     let trust = trust_store.validate_at(signer, &pool, time.0, proven, Usage::Signing);
     out.trusted = trust.trusted;
     out.chain = trust.chain;

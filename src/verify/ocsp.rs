@@ -1,5 +1,7 @@
-//! OCSP (RFC 6960) for the verifier's online revocation check: builds the request for one
-//! certificate and checks the responder's answer (status, CertID, responder signature, times).
+//! OCSP (RFC 6960) for the verifier's revocation check: builds the request for one certificate
+//! (online check) and checks a responder's answer (status, CertID, responder signature, times),
+//! whether fetched online or embedded in the PDF (DSS /OCSPs and /VRI, ETSI EN 319 142-1 §5.4.2;
+//! the `ocsp` member of adbe-revocationInfoArchival, ISO 32000-1 §12.8.3.3.2).
 //!
 //! The ASN.1 types below model RFC 6960 §4.1.1 and §4.2.1 with `der` derive macros: the RustCrypto
 //! `x509-ocsp` crate is only published for `der` 0.7 / `x509-cert` 0.2, incompatible with the
@@ -226,43 +228,139 @@ pub enum Answer {
     Revoked(SystemTime),
 }
 
-/// Checks a DER OCSP response for `id` (asked about a certificate issued by `issuer`): the status
-/// is successful, the signature verifies with the issuer's key or with a delegated responder
-/// certificate the issuer signed for id-kp-OCSPSigning, the times fit (`this_update` not after
-/// `now`, `next_update` not before `at`). `Err` says why the answer cannot be used.
+/// Why an OCSP response is not a revocation proof for a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OcspError {
+    /// The bytes are not an RFC 6960 response.
+    #[error("not an OCSP response: {reason}")]
+    Malformed {
+        /// The decoder's complaint.
+        reason: String,
+    },
+    /// The responder did not answer `successful`.
+    #[error("the responder answered {status}")]
+    Status {
+        /// The `OCSPResponseStatus`.
+        status: String,
+    },
+    /// No `SingleResponse` has this certificate's CertID (an answer about another certificate).
+    #[error("the OCSP response does not answer for this certificate")]
+    NotForThisCertificate,
+    /// Neither the issuer nor a responder it delegated (id-kp-OCSPSigning) signed the response.
+    #[error("the OCSP response is not signed by “{issuer}” or a responder it authorised")]
+    WrongResponder {
+        /// The certificate's issuer.
+        issuer: String,
+    },
+    /// `thisUpdate` is later than now.
+    #[error("the OCSP response is dated in the future ({this_update})")]
+    Future {
+        /// thisUpdate (RFC 3339).
+        this_update: String,
+    },
+    /// `nextUpdate` is before the time the answer must cover.
+    #[error(
+        "stale OCSP response: produced {this_update}, next update {next_update} is before {against} {reference}"
+    )]
+    Stale {
+        /// thisUpdate (RFC 3339).
+        this_update: String,
+        /// nextUpdate (RFC 3339).
+        next_update: String,
+        /// What `reference` is (validation time, time-stamped signing time).
+        against: &'static str,
+        /// The time it had to reach (RFC 3339).
+        reference: String,
+    },
+    /// The responder answered `unknown`.
+    #[error("the OCSP responder does not know the certificate")]
+    UnknownCertificate,
+}
+
+/// The times an OCSP answer is judged against (the same rule as for CRLs, see
+/// [`super::revocation`]): `next_update` must not be before `reference`, `this_update` not after
+/// `now` (plus a few minutes of clock skew).
+#[derive(Debug, Clone, Copy)]
+pub struct Freshness {
+    /// The time the answer must cover (the proven signing time, else now).
+    pub reference: SystemTime,
+    /// What `reference` is, for messages.
+    pub against: &'static str,
+    /// The validation time.
+    pub now: SystemTime,
+}
+
+fn date(t: SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339()
+}
+
+/// Whether `single` answers for `cert` issued by `issuer`: same serial number, and the issuer
+/// name and key hashes made with the response's own hash algorithm (RFC 6960 §4.1.1).
+fn answers_for(single: &SingleResponse, cert: &Certificate, issuer: &Certificate) -> bool {
+    let id = &single.cert_id;
+    if id.serial_number != *cert.tbs_certificate().serial_number() {
+        return false;
+    }
+    let Some(digest) = Digest::from_oid(&id.hash_algorithm.oid) else {
+        return false;
+    };
+    let Ok(name) = issuer.tbs_certificate().subject().to_der() else {
+        return false;
+    };
+    let key = issuer
+        .tbs_certificate()
+        .subject_public_key_info()
+        .subject_public_key
+        .raw_bytes();
+    digest.digest(&name) == id.issuer_name_hash.as_bytes()
+        && digest.digest(key) == id.issuer_key_hash.as_bytes()
+}
+
+/// Checks a DER OCSP response about `cert` (issued by `issuer`), fetched online or embedded in
+/// the PDF (DSS /OCSPs, /VRI, adbe-revocationInfoArchival): the status is successful, a
+/// `SingleResponse` carries the certificate's CertID, the signature verifies with the issuer's key
+/// or with a delegated responder certificate the issuer signed for id-kp-OCSPSigning (valid when
+/// the response was produced), and the times fit `fresh`. `Err` says why the answer is not a
+/// proof; [`OcspError::NotForThisCertificate`] means it is simply about another certificate.
 pub fn check_response(
     der: &[u8],
-    id: &CertId,
+    cert: &Certificate,
     issuer: &Certificate,
-    at: SystemTime,
-    now: SystemTime,
-) -> Result<Answer, String> {
-    let response = OcspResponse::from_der(der).map_err(|e| format!("not an OCSP response: {e}"))?;
+    fresh: &Freshness,
+) -> Result<Answer, OcspError> {
+    let malformed = |reason: String| OcspError::Malformed { reason };
+    let response = OcspResponse::from_der(der).map_err(|e| malformed(e.to_string()))?;
     if response.response_status != ResponseStatus::Successful {
-        return Err(format!(
-            "the responder answered {:?}",
-            response.response_status
-        ));
+        return Err(OcspError::Status {
+            status: format!("{:?}", response.response_status),
+        });
     }
     let bytes = response
         .response_bytes
-        .ok_or("the OCSP response carries no answer")?;
+        .ok_or_else(|| malformed("the response carries no answer".into()))?;
     if bytes.response_type != ID_PKIX_OCSP_BASIC {
-        return Err(format!(
-            "unsupported OCSP response type {}",
+        return Err(malformed(format!(
+            "unsupported response type {}",
             bytes.response_type
-        ));
+        )));
     }
     let basic = BasicOcspResponse::from_der(bytes.response.as_bytes())
-        .map_err(|e| format!("bad BasicOCSPResponse: {e}"))?;
+        .map_err(|e| malformed(format!("bad BasicOCSPResponse: {e}")))?;
+    let single = basic
+        .tbs_response_data
+        .responses
+        .iter()
+        .find(|r| answers_for(r, cert, issuer))
+        .ok_or(OcspError::NotForThisCertificate)?;
     let tbs = basic
         .tbs_response_data
         .to_der()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| malformed(e.to_string()))?;
     let signature = basic
         .signature
         .as_bytes()
-        .ok_or("the OCSP signature has unused bits")?;
+        .ok_or_else(|| malformed("the signature has unused bits".into()))?;
     let signed_by = |key: &Certificate| {
         crypto::verify_signature(
             key.tbs_certificate().subject_public_key_info(),
@@ -273,6 +371,7 @@ pub fn check_response(
         )
         .is_ok()
     };
+    let produced = basic.tbs_response_data.produced_at.to_system_time();
     let responder_ok = signed_by(issuer)
         || basic.certs.iter().flatten().any(|responder| {
             let eku = responder
@@ -283,42 +382,36 @@ pub fn check_response(
             let validity = responder.tbs_certificate().validity();
             eku.is_some_and(|(_, eku)| eku.0.contains(&ID_KP_OCSP_SIGNING))
                 && verifies(responder, issuer)
-                && validity.not_before.to_system_time() <= now
-                && now <= validity.not_after.to_system_time()
+                && validity.not_before.to_system_time() <= produced
+                && produced <= validity.not_after.to_system_time()
                 && signed_by(responder)
         });
     if !responder_ok {
-        return Err(format!(
-            "the OCSP response is not signed by “{}” or a responder it authorised",
-            subject_name(issuer)
-        ));
+        return Err(OcspError::WrongResponder {
+            issuer: subject_name(issuer),
+        });
     }
-    let single = basic
-        .tbs_response_data
-        .responses
-        .iter()
-        .find(|r| {
-            r.cert_id.serial_number == id.serial_number
-                && r.cert_id.issuer_name_hash == id.issuer_name_hash
-                && r.cert_id.issuer_key_hash == id.issuer_key_hash
-        })
-        .ok_or("the OCSP response does not answer for this certificate")?;
     let this_update = single.this_update.to_system_time();
     // A few minutes of clock difference between the responder and this machine are normal.
     let skew = std::time::Duration::from_secs(300);
-    if this_update > now + skew {
-        return Err("the OCSP response is dated in the future".into());
+    if this_update > fresh.now + skew {
+        return Err(OcspError::Future {
+            this_update: date(this_update),
+        });
     }
     if let Some(next) = &single.next_update
-        && next.to_system_time() < at
+        && next.to_system_time() < fresh.reference
     {
-        return Err(
-            "the OCSP response is stale (its next update is before the reference time)".into(),
-        );
+        return Err(OcspError::Stale {
+            this_update: date(this_update),
+            next_update: date(next.to_system_time()),
+            against: fresh.against,
+            reference: date(fresh.reference),
+        });
     }
     match &single.cert_status {
         CertStatus::Good(_) => Ok(Answer::Good),
         CertStatus::Revoked(info) => Ok(Answer::Revoked(info.revocation_time.to_system_time())),
-        CertStatus::Unknown(_) => Err("the OCSP responder does not know the certificate".into()),
+        CertStatus::Unknown(_) => Err(OcspError::UnknownCertificate),
     }
 }

@@ -302,15 +302,54 @@ pub fn dss_crls(doc: &Document) -> Vec<x509_cert::crl::CertificateList> {
         .collect()
 }
 
-/// The decoded streams of one DSS array (/Certs, /CRLs, /OCSPs).
-fn dss_streams(doc: &Document, key: &[u8]) -> Vec<Vec<u8>> {
-    let Some(items) = doc
-        .catalog()
+/// DER OCSP responses in the DSS: its /OCSPs array and the /OCSP arrays of its /VRI entries
+/// (ETSI EN 319 142-1 §5.4.2, ISO 32000-2 §12.8.4.3), each once. Every response is checked
+/// against the certificate it answers for, so the VRI key (the signature's hash) need not match.
+pub fn dss_ocsps(doc: &Document) -> Vec<Vec<u8>> {
+    let mut all = dss_streams(doc, b"OCSPs");
+    if let Some(vri) = dss_dict(doc)
+        .and_then(|dss| dss.get(b"VRI").ok())
+        .and_then(|o| resolve(doc, o))
+        .and_then(|o| o.as_dict().ok())
+    {
+        for (_, entry) in vri.iter().take(MAX_VRI_ENTRIES) {
+            let Some(entry) = resolve(doc, entry).and_then(|o| o.as_dict().ok()) else {
+                continue;
+            };
+            for stream in array_streams(doc, entry, b"OCSP") {
+                if !all.contains(&stream) {
+                    all.push(stream);
+                }
+            }
+        }
+    }
+    all
+}
+
+/// At most this many /VRI entries are read (one per signature in practice).
+const MAX_VRI_ENTRIES: usize = 256;
+
+fn dss_dict(doc: &Document) -> Option<&Dictionary> {
+    doc.catalog()
         .ok()
         .and_then(|c| c.get(b"DSS").ok())
         .and_then(|o| resolve(doc, o))
         .and_then(|o| o.as_dict().ok())
-        .and_then(|dss| dss.get(key).ok())
+}
+
+/// The decoded streams of one DSS array (/Certs, /CRLs, /OCSPs).
+fn dss_streams(doc: &Document, key: &[u8]) -> Vec<Vec<u8>> {
+    match dss_dict(doc) {
+        Some(dss) => array_streams(doc, dss, key),
+        None => Vec::new(),
+    }
+}
+
+/// The decoded streams of the array `dict[key]`.
+fn array_streams(doc: &Document, dict: &Dictionary, key: &[u8]) -> Vec<Vec<u8>> {
+    let Some(items) = dict
+        .get(key)
+        .ok()
         .and_then(|o| resolve(doc, o))
         .and_then(|o| o.as_array().ok())
     else {

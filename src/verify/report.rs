@@ -32,12 +32,13 @@ fn revocation_text(r: &Revocation) -> String {
 }
 
 fn time_text(s: &SignatureReport) -> String {
-    let source = match s.time_source {
-        TimeSource::Timestamp => "time-stamp",
-        TimeSource::Claimed => "claimed",
-        TimeSource::Now => "now (no time in the signature)",
-    };
-    format!("{} ({source})", s.signing_time.as_deref().unwrap_or("-"))
+    let when = s.signing_time.as_deref().unwrap_or("-");
+    match s.time_source {
+        TimeSource::Timestamp => format!("{when} (time-stamp)"),
+        TimeSource::DocumentTimestamp => format!("before {when} (document time-stamp)"),
+        TimeSource::Claimed => format!("{when} (claimed)"),
+        TimeSource::Now => format!("{when} (now (no time in the signature))"),
+    }
 }
 
 /// The terminal report of one file.
@@ -123,12 +124,15 @@ fn revocation_vi(r: &Revocation) -> String {
 }
 
 fn time_vi(s: &SignatureReport) -> String {
-    let source = match s.time_source {
-        TimeSource::Timestamp => "theo dấu thời gian",
-        TimeSource::Claimed => "do người ký khai, chưa xác thực",
-        TimeSource::Now => "không có trong chữ ký",
-    };
-    format!("{} ({source})", s.signing_time.as_deref().unwrap_or("-"))
+    let when = s.signing_time.as_deref().unwrap_or("-");
+    match s.time_source {
+        TimeSource::Timestamp => format!("{when} (theo dấu thời gian)"),
+        TimeSource::DocumentTimestamp => {
+            format!("trước {when} (theo dấu thời gian của tài liệu)")
+        }
+        TimeSource::Claimed => format!("{when} (do người ký khai, chưa xác thực)"),
+        TimeSource::Now => format!("{when} (không có trong chữ ký)"),
+    }
 }
 
 fn yes(b: bool) -> &'static str {

@@ -1,6 +1,8 @@
 //! Revocation status of a certificate path: CRLs (RFC 5280 §5, §6.3, simplified) given to the
-//! store or embedded in the PDF, then — when online — the CRLs of the certificate's distribution
-//! points and its OCSP responders (RFC 6960).
+//! store or embedded in the PDF, OCSP responses embedded in the PDF (DSS, VRI,
+//! adbe-revocationInfoArchival), then — when online — the CRLs of the certificate's distribution
+//! points and its OCSP responders (RFC 6960). OCSP answers follow the same freshness rule as CRLs
+//! and must be signed by the issuer or a responder it delegated (see [`super::ocsp`]).
 //!
 //! A CRL counts for a certificate only when its issuer name is the certificate's issuer, its
 //! signature verifies with the issuer's key, it is not dated in the future (`thisUpdate` after the
@@ -40,6 +42,33 @@ impl Times {
     fn reference(&self) -> SystemTime {
         if self.proven { self.signing } else { self.now }
     }
+
+    /// What [`Times::reference`] is, for messages.
+    fn against(&self) -> &'static str {
+        if self.proven {
+            "the time-stamped signing time"
+        } else {
+            "the validation time"
+        }
+    }
+
+    fn freshness(&self) -> ocsp::Freshness {
+        ocsp::Freshness {
+            reference: self.reference(),
+            against: self.against(),
+            now: self.now,
+        }
+    }
+}
+
+/// The revocation data at hand before going online: CRLs (store, signature, DSS) and DER OCSP
+/// responses (signature, DSS, VRI).
+#[derive(Debug, Clone, Copy)]
+pub struct Evidence<'a> {
+    /// CRLs.
+    pub crls: &'a [CertificateList],
+    /// DER `OCSPResponse`s.
+    pub ocsps: &'a [Vec<u8>],
 }
 
 /// The status of one certificate.
@@ -73,15 +102,11 @@ fn crl_problem(crl: &CertificateList, issuer: &Certificate, times: &Times) -> Op
     if let Some(next) = tbs.next_update.map(|t| t.to_system_time())
         && next < times.reference()
     {
-        let against = if times.proven {
-            "the time-stamped signing time"
-        } else {
-            "the validation time"
-        };
         return Some(format!(
-            "stale CRL of “{who}”: issued {}, next update {} is before {against} {}; ignored",
+            "stale CRL of “{who}”: issued {}, next update {} is before {} {}; ignored",
             date(this_update),
             date(next),
+            times.against(),
             date(times.reference())
         ));
     }
@@ -105,19 +130,33 @@ fn from_crl(crl: &CertificateList, cert: &Certificate) -> Status {
 fn check_one(
     cert: &Certificate,
     issuer: &Certificate,
-    crls: &[CertificateList],
+    evidence: &Evidence<'_>,
     fetcher: Option<&Fetcher>,
     times: &Times,
     notes: &mut Vec<String>,
 ) -> Status {
     let issuer_name = cert.tbs_certificate().issuer();
-    for crl in crls
+    for crl in evidence
+        .crls
         .iter()
         .filter(|c| c.tbs_cert_list.issuer == *issuer_name)
     {
         match crl_problem(crl, issuer, times) {
             None => return from_crl(crl, cert),
             Some(problem) => push_once(notes, problem),
+        }
+    }
+    for response in evidence.ocsps {
+        match ocsp::check_response(response, cert, issuer, &times.freshness()) {
+            Ok(answer) => return answer.into(),
+            Err(ocsp::OcspError::NotForThisCertificate) => {}
+            Err(e) => push_once(
+                notes,
+                format!(
+                    "embedded OCSP response for “{}”: {e}; ignored",
+                    subject_name(cert)
+                ),
+            ),
         }
     }
     if !fetch::declares_sources(cert) {
@@ -149,15 +188,24 @@ fn check_one(
         let answer = ocsp::cert_id(cert, issuer).and_then(|id| {
             let request = ocsp::request(&id)?;
             let response = fetcher.ocsp(&url, &request)?;
-            ocsp::check_response(&response, &id, issuer, times.reference(), times.now)
+            ocsp::check_response(&response, cert, issuer, &times.freshness())
+                .map_err(|e| e.to_string())
         });
         match answer {
-            Ok(ocsp::Answer::Good) => return Status::Good,
-            Ok(ocsp::Answer::Revoked(at)) => return Status::Revoked(at),
+            Ok(answer) => return answer.into(),
             Err(e) => push_once(notes, format!("OCSP {url}: {e}")),
         }
     }
     Status::Unknown
+}
+
+impl From<ocsp::Answer> for Status {
+    fn from(answer: ocsp::Answer) -> Status {
+        match answer {
+            ocsp::Answer::Good => Status::Good,
+            ocsp::Answer::Revoked(at) => Status::Revoked(at),
+        }
+    }
 }
 
 fn push_once(notes: &mut Vec<String>, note: String) {
@@ -171,7 +219,7 @@ fn push_once(notes: &mut Vec<String>, note: String) {
 pub fn check_path(
     chain: &[Certificate],
     anchors: &[Certificate],
-    crls: &[CertificateList],
+    evidence: &Evidence<'_>,
     fetcher: Option<&Fetcher>,
     times: &Times,
 ) -> (Revocation, Vec<String>) {
@@ -187,7 +235,7 @@ pub fn check_path(
             unknown = true;
             break;
         };
-        match check_one(cert, issuer, crls, fetcher, times, &mut notes) {
+        match check_one(cert, issuer, evidence, fetcher, times, &mut notes) {
             Status::Good => {}
             Status::Revoked(at) if times.proven && at > times.signing => push_once(
                 &mut notes,

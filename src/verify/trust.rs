@@ -27,6 +27,8 @@ use super::revocation::{self, Times};
 pub struct TrustStore {
     anchors: Vec<Certificate>,
     crls: Vec<CertificateList>,
+    /// DER OCSP responses embedded in the PDF being checked (see [`TrustStore::with_revocation_data`]).
+    ocsps: Vec<Vec<u8>>,
     /// Set when revocation may be fetched online (CRL distribution points, OCSP).
     online: Option<Arc<Fetcher>>,
 }
@@ -154,8 +156,14 @@ impl TrustStore {
 
     /// This store plus `crls` (from the signature or the PDF's DSS); the anchors stay the same.
     pub fn with_crls(&self, crls: &[CertificateList]) -> TrustStore {
+        self.with_revocation_data(crls, &[])
+    }
+
+    /// This store plus CRLs and DER OCSP responses found in the signature or the PDF's DSS.
+    pub fn with_revocation_data(&self, crls: &[CertificateList], ocsps: &[Vec<u8>]) -> TrustStore {
         let mut store = self.clone();
         store.crls.extend_from_slice(crls);
+        store.ocsps.extend_from_slice(ocsps);
         store
     }
 
@@ -290,7 +298,10 @@ impl TrustStore {
         let (revocation, revocation_notes) = revocation::check_path(
             &chain,
             &self.anchors,
-            &self.crls,
+            &revocation::Evidence {
+                crls: &self.crls,
+                ocsps: &self.ocsps,
+            },
             self.online.as_deref(),
             &times,
         );

@@ -2,8 +2,10 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod capture;
+pub mod revocation;
 pub mod signing;
 pub use capture::*;
+pub use revocation::*;
 pub use signing::*;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};

@@ -22,7 +22,7 @@ export interface Session {
 }
 
 export type Verdict = 'VALID' | 'VALID_WITH_WARNINGS' | 'INDETERMINATE' | 'INVALID';
-export type TimeSource = 'timestamp' | 'claimed' | 'now';
+export type TimeSource = 'timestamp' | 'document-timestamp' | 'claimed' | 'now';
 export type Revocation = { status: 'good' } | { status: 'revoked'; subject: string; date: string } | { status: 'not-checked' };
 export type ModificationLevel = 'none' | 'signatures' | 'form-filling' | 'annotations' | 'disallowed';
 

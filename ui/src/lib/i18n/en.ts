@@ -186,6 +186,7 @@ export const en: Record<MessageKey, string> = {
   'verify.time.timestamp': 'from a time-stamp',
   'verify.time.claimed': 'claimed by the signer, not verified',
   'verify.time.now': 'none in the signature',
+  'verify.time.document-timestamp': 'before this time, proven by a document time-stamp',
   'verify.intact': 'Content intact',
   'verify.valid': 'Signature correct',
   'verify.trusted': 'Certificate trusted',

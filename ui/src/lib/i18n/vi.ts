@@ -185,6 +185,7 @@ export const vi = {
   'verify.time.timestamp': 'theo dấu thời gian',
   'verify.time.claimed': 'do người ký khai, chưa xác thực',
   'verify.time.now': 'không có trong chữ ký',
+  'verify.time.document-timestamp': 'trước thời điểm này, theo dấu thời gian của tài liệu',
   'verify.intact': 'Nội dung toàn vẹn',
   'verify.valid': 'Chữ ký đúng',
   'verify.trusted': 'Chứng thư tin cậy',
