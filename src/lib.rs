@@ -26,6 +26,6 @@ pub mod verify;
 pub use desk::{ApologyCandidate, Desk, DeskError, ErrorCode, default_data_dir, vietnam_now};
 // The supervisor's screens (issue 9): verification runs, office settings, report trend and exports.
 pub use desk::{
-    ExportFormat, OfficeSetting, SettingError, TrendPoint, TrustedCertificate, VerifyOutcome,
-    collect_pdfs, combined_html, settings,
+    ExportFormat, OfficeDay, OfficeSetting, SettingError, TrendPoint, TrustedCertificate,
+    VerifyOutcome, collect_pdfs, combined_html, settings,
 };

@@ -53,7 +53,7 @@ impl Desk {
                 continue;
             }
             let state = deadline(
-                self.calendar(),
+                self.calendar().as_ref(),
                 dossier.received_at,
                 dossier.due_at,
                 &history.changes,

@@ -24,7 +24,8 @@ impl Desk {
         let today = now.date();
         let first = today.checked_sub_days(Days::new(550)).unwrap_or(today);
         let last = today.checked_add_days(Days::new(550)).unwrap_or(today);
-        let table = DayTable::new(self.calendar(), first, last);
+        let calendar = self.calendar();
+        let table = DayTable::new(&calendar, first, last);
         let mut out = HashMap::new();
         let mut changes = Vec::new();
         let all = (

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 mod apology;
+mod calendar;
 mod dossier_files;
 mod fees;
 mod list_deadlines;
@@ -31,6 +32,7 @@ pub mod settings;
 mod users;
 mod verify;
 
+pub use calendar::OfficeDay;
 pub use reports::{ExportFormat, TrendPoint};
 pub use settings::{OfficeSetting, SettingError, TrustedCertificate};
 pub use verify::{VerifyOutcome, collect_pdfs, combined_html};
@@ -310,7 +312,8 @@ pub fn vietnam_now() -> NaiveDateTime {
 /// The application service.
 pub struct Desk {
     store: Mutex<Store>,
-    calendar: WorkingCalendar,
+    /// Swapped whole when the office edits its calendar (`calendar.rs`); readers keep their `Arc`.
+    calendar: std::sync::RwLock<std::sync::Arc<WorkingCalendar>>,
     /// The group-commit thread of "Nộp" (`queue.rs`), started by the first submission.
     submitter: Mutex<Option<std::sync::Arc<crate::store::SubmitCommitter>>>,
 }
@@ -320,14 +323,10 @@ impl Desk {
     /// government decisions shipped with this build, plus the office's own file when there is one.
     pub fn open(data_dir: &Path) -> Result<Desk, DeskError> {
         let store = Store::open(data_dir)?;
-        let mut calendar = WorkingCalendar::vietnam_with_shipped_overrides()?;
-        let office_file = data_dir.join(OFFICE_CALENDAR_FILE);
-        if office_file.exists() {
-            calendar = calendar.with_overrides(WorkingCalendar::load_overrides(&office_file)?);
-        }
+        let calendar = calendar::office_calendar(data_dir)?;
         Ok(Desk {
             store: Mutex::new(store),
-            calendar,
+            calendar: std::sync::RwLock::new(std::sync::Arc::new(calendar)),
             submitter: Mutex::new(None),
         })
     }
@@ -345,9 +344,14 @@ impl Desk {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The working-day calendar in force.
-    pub fn calendar(&self) -> &WorkingCalendar {
-        &self.calendar
+    /// The working-day calendar in force (a snapshot: an edit of the office's days installs a new one).
+    pub fn calendar(&self) -> std::sync::Arc<WorkingCalendar> {
+        std::sync::Arc::clone(
+            &self
+                .calendar
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -403,7 +407,9 @@ impl Desk {
             Err(e) => return Err(e.into()),
         };
         let received_at = valid.received_at.unwrap_or(now);
-        let due_at = self.calendar.due_at(received_at, procedure.processing_time);
+        let due_at = self
+            .calendar()
+            .due_at(received_at, procedure.processing_time);
         Ok(store.create_dossier(&valid, &procedure, &agency, received_at, due_at, actor)?)
     }
 

@@ -85,7 +85,7 @@ impl Desk {
         let trail = self.with_store(|s| s.audit_trail(&format!("dossier:{}", dossier.code)))?;
         let history = history_from_audit(&trail);
         Ok(deadline(
-            self.calendar(),
+            self.calendar().as_ref(),
             dossier.received_at,
             history.reappointed_due.unwrap_or(dossier.due_at),
             &history.changes,

@@ -38,7 +38,8 @@ impl Desk {
             .chain([evaluated_at.date()])
             .max()
             .unwrap_or(to);
-        let table = DayTable::new(self.calendar(), first_day, last_day);
+        let calendar = self.calendar();
+        let table = DayTable::new(&calendar, first_day, last_day);
         let mut procedures: BTreeMap<String, ProcedureCounts> = BTreeMap::new();
         let mut total = Counts::default();
         let empty = Vec::new();

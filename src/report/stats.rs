@@ -341,7 +341,8 @@ impl Desk {
             .checked_add_days(chrono::Days::new(400))
             .unwrap_or(to);
         let first_day = from.checked_sub_days(chrono::Days::new(1)).unwrap_or(from);
-        let table = DayTable::new(self.calendar(), first_day, last_day);
+        let calendar = self.calendar();
+        let table = DayTable::new(&calendar, first_day, last_day);
         let span = (to - from).num_days();
         let part = if span >= SPLIT_DAYS {
             // The second half through its own read connection (WAL lets readers run side by side).
