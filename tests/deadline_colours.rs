@@ -180,7 +180,7 @@ fn store_derives_the_pause_from_the_audit_trail() {
     let later = motcua::vietnam_now() + TimeDelta::days(7);
     let state = desk.deadline_of(&dossier, later).unwrap();
     let unpaused = deadline(
-        desk.calendar(),
+        desk.calendar().as_ref(),
         dossier.received_at,
         dossier.due_at,
         &[],
