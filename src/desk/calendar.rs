@@ -22,7 +22,6 @@ use crate::calendar::{CalendarOverrides, WorkingCalendar};
 /// One decision of the office's own calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum OfficeDay {
     /// A weekday the office does not work, with its Vietnamese name ("Nghỉ lễ địa phương").
     DayOff {

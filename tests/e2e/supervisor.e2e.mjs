@@ -174,6 +174,40 @@ async function main() {
       },
     ],
     [
+      'settings: a local day off is added to the office calendar (saved in the data folder), a weekend one is refused, and it can be removed',
+      async () => {
+        // March of next year has no statutory holiday: its first Wednesday and Saturday.
+        const year = new Date().getFullYear() + 1;
+        const first = (weekday) => {
+          const day = new Date(Date.UTC(year, 2, 1));
+          while (day.getUTCDay() !== weekday) day.setUTCDate(day.getUTCDate() + 1);
+          return day.toISOString().slice(0, 10);
+        };
+        const wednesday = first(3);
+        const saturday = first(6);
+        const calendarFile = path.join(process.env.MOTCUA_DATA_DIR, 'calendar-overrides.json');
+        await browser.$(byTestId('office-calendar')).scrollIntoView();
+        await setField(browser, 'office-day-date', saturday);
+        await setField(browser, 'office-day-label', 'Nghỉ thử');
+        await browser.$(byTestId('office-day-submit')).click();
+        const refusal = browser.$(byTestId('calendar-error'));
+        await refusal.waitForDisplayed(WAIT);
+        assert.match(await refusal.getText(), /phải là ngày trong tuần/);
+        await setField(browser, 'office-day-date', wednesday);
+        await setField(browser, 'office-day-label', 'Nghỉ lễ kỷ niệm thành lập xã');
+        await browser.$(byTestId('office-day-submit')).click();
+        const row = browser.$(`${byTestId('office-day')}[data-date="${wednesday}"]`);
+        await row.waitForDisplayed(WAIT);
+        assert.match(await row.getText(), /Thứ Tư .*Ngày nghỉ.*Nghỉ lễ kỷ niệm thành lập xã/s);
+        assert.ok(readFileSync(calendarFile, 'utf8').includes(wednesday), 'the day is in the office calendar file');
+        await browser.$(byTestId('office-calendar')).scrollIntoView();
+        await screenshot(browser, 'settings-calendar');
+        await row.$(byTestId('office-day-remove')).click();
+        await row.waitForExist({ timeout: WAIT.timeout, reverse: true });
+        assert.ok(!readFileSync(calendarFile, 'utf8').includes(wednesday), 'the day left the file');
+      },
+    ],
+    [
       'verify: the PDF signed by motcua sign is valid (green)',
       async () => {
         await open('verify');

@@ -6,7 +6,7 @@
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open, save } from '@tauri-apps/plugin-dialog';
-import type { ReportView, SettingProblem, SettingsView, SupervisorApi, TrustedCertificate, User, VerifyFinished, VerifyProgress, VerifyRun, Session } from './supervisor';
+import type { OfficeDay, ReportView, SettingProblem, SettingsView, SupervisorApi, TrustedCertificate, User, VerifyFinished, VerifyProgress, VerifyRun, Session, YearHoliday } from './supervisor';
 
 type Call = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
 
@@ -55,6 +55,10 @@ export function supervisorTauri(call: Call): SupervisorApi {
     checkSettings: (values) => call<SettingProblem[]>('check_settings', { values }),
     saveSettings: (values) => call<number>('save_settings', { values }),
     importTrustCertificate: (path) => call<TrustedCertificate[]>('import_trust_certificate', { path }),
+    officeDays: () => call<OfficeDay[]>('office_days'),
+    setOfficeDay: (day) => call<OfficeDay[]>('set_office_day', { day }),
+    removeOfficeDay: (date) => call<OfficeDay[]>('remove_office_day', { date }),
+    yearHolidays: (year) => call<YearHoliday[]>('year_holidays', { year }),
 
     reportFigures: (from, to) => call<ReportView>('report_figures', { from, to }),
     exportReport: (from, to, format, path) => call<string>('export_report', { from, to, format, path }),

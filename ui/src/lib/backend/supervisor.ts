@@ -104,6 +104,20 @@ export interface SettingsView {
   dataDir: string;
 }
 
+/** One of the office's own calendar days (Cài đặt → Lịch làm việc); `date` is `YYYY-MM-DD`. */
+export interface OfficeDay {
+  kind: 'day_off' | 'working_day';
+  date: string;
+  /** The day off's name, or why a weekend day is worked. */
+  label: string;
+}
+
+/** A weekday of the year on which the office does not work, from the calendar in force. */
+export interface YearHoliday {
+  date: string;
+  name: string;
+}
+
 export interface ReportRow {
   code: string;
   name: string;
@@ -172,6 +186,11 @@ export interface SupervisorApi {
   checkSettings(values: Setting[]): Promise<SettingProblem[]>;
   saveSettings(values: Setting[]): Promise<number>;
   importTrustCertificate(path: string): Promise<TrustedCertificate[]>;
+  officeDays(): Promise<OfficeDay[]>;
+  /** Adds or replaces (same date) one of the office's days; answers the new list. */
+  setOfficeDay(day: OfficeDay): Promise<OfficeDay[]>;
+  removeOfficeDay(date: string): Promise<OfficeDay[]>;
+  yearHolidays(year: number): Promise<YearHoliday[]>;
 
   reportFigures(from: string, to: string): Promise<ReportView>;
   exportReport(from: string, to: string, format: ExportFormat, path: string): Promise<string>;
@@ -200,6 +219,10 @@ export function supervisorUnavailable(unavailable: () => Promise<never>): Superv
     checkSettings: unavailable,
     saveSettings: unavailable,
     importTrustCertificate: unavailable,
+    officeDays: unavailable,
+    setOfficeDay: unavailable,
+    removeOfficeDay: unavailable,
+    yearHolidays: unavailable,
     reportFigures: unavailable,
     exportReport: unavailable,
   };
