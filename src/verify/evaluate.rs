@@ -484,19 +484,29 @@ fn modifications(
     let found = diff::analyse(old, doc);
     one.modification = found.level;
     one.changes = found.changes;
-    // FieldMDP: fields this signature locked may not be filled in afterwards.
+    // FieldMDP: fields this signature locked (its /Reference, or its field's /Lock) may not be
+    // filled in afterwards.
     let locks = fieldmdp::locks(old, &sig.dictionary);
-    if !locks.is_empty() {
+    let field_lock = sig
+        .field
+        .as_deref()
+        .and_then(|field| fieldmdp::field_lock(old, field));
+    if !locks.is_empty() || field_lock.is_some() {
         for id in &found.filled_fields {
             let Some(name) = fieldmdp::field_name(old, *id) else {
                 continue;
             };
-            if locks.iter().any(|lock| lock.locks(&name)) {
-                one.modification = ModificationLevel::Disallowed;
-                one.errors.push(format!(
-                    "field “{name}” is locked by this signature (FieldMDP) and was changed after signing"
-                ));
-            }
+            let by = if locks.iter().any(|lock| lock.locks(&name)) {
+                "this signature (FieldMDP)"
+            } else if field_lock.as_ref().is_some_and(|lock| lock.locks(&name)) {
+                "the /Lock of this signature's field"
+            } else {
+                continue;
+            };
+            one.modification = ModificationLevel::Disallowed;
+            one.errors.push(format!(
+                "field “{name}” is locked by {by} and was changed after signing"
+            ));
         }
     }
     if doc.xref_start < end {
