@@ -8,6 +8,7 @@
 //! Vietnamese HTML). Outcomes are values: `Err` only when the file cannot be evaluated at all.
 
 pub mod cms;
+pub mod crl;
 pub mod crypto;
 pub mod diff;
 mod error;

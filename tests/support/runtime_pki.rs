@@ -367,3 +367,80 @@ fn serve(stream: TcpStream, body: &[u8]) {
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(body);
 }
+
+/// Successive CRLs of the intermediate CA with increasing CRL numbers (`openssl ca -gencrl` with a
+/// crlnumber file), and delta CRLs between two of them (`openssl crl -gendelta`).
+pub struct CrlSeries {
+    dir: tempfile::TempDir,
+}
+
+impl CrlSeries {
+    pub fn new() -> CrlSeries {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("crlnumber"), "10\n").unwrap();
+        std::fs::write(
+            dir.path().join("ca.cnf"),
+            format!(
+                "[ca]\ndefault_ca=CA\n[CA]\ndatabase={0}/index.txt\ncrlnumber={0}/crlnumber\ndefault_md=sha256\ndefault_crl_days=30\ncrl_extensions=crlext\n[crlext]\nauthorityKeyIdentifier=keyid\n[indirect]\nauthorityKeyIdentifier=keyid\nissuingDistributionPoint=critical,@idp\n[idp]\nindirectCRL=TRUE\n",
+                dir.path().display()
+            ),
+        )
+        .unwrap();
+        CrlSeries { dir }
+    }
+
+    /// The next CRL (PEM) listing `revoked` (serial in hex, revocation date `YYMMDDHHMMSSZ`),
+    /// with optional explicit (thisUpdate, nextUpdate); `indirect`: with an issuing distribution
+    /// point saying indirectCRL (RFC 5280 §5.2.5).
+    pub fn issue(
+        &self,
+        revoked: &[(&str, &str)],
+        times: Option<(&str, &str)>,
+        indirect: bool,
+    ) -> Vec<u8> {
+        let index: String = revoked
+            .iter()
+            .map(|(serial, at)| format!("R\t301231000000Z\t{at}\t{serial}\tunknown\t/CN=revoked\n"))
+            .collect();
+        std::fs::write(self.dir.path().join("index.txt"), index).unwrap();
+        let out = self.dir.path().join("crl.pem");
+        let (conf, cert, key, out_s) = (
+            s(&self.dir.path().join("ca.cnf")),
+            s(&pki("inter.cert.pem")),
+            s(&pki("inter.key.pem")),
+            s(&out),
+        );
+        let mut args = vec![
+            "ca", "-gencrl", "-config", &conf, "-cert", &cert, "-keyfile", &key, "-out", &out_s,
+        ];
+        if let Some((last, next)) = times {
+            args.extend(["-crl_lastupdate", last, "-crl_nextupdate", next]);
+        }
+        if indirect {
+            args.extend(["-crlexts", "indirect"]);
+        }
+        openssl(&args);
+        std::fs::read(out).unwrap()
+    }
+
+    /// The delta CRL (PEM) from `base` to `newer` (two CRLs of this series), signed by the
+    /// intermediate CA.
+    pub fn delta(&self, base: &[u8], newer: &[u8]) -> Vec<u8> {
+        let p = |n: &str| s(&self.dir.path().join(n));
+        std::fs::write(p("base.pem"), base).unwrap();
+        std::fs::write(p("newer.pem"), newer).unwrap();
+        openssl(&[
+            "crl",
+            "-in",
+            &p("base.pem"),
+            "-gendelta",
+            &p("newer.pem"),
+            "-key",
+            &s(&pki("inter.key.pem")),
+            "-sha256",
+            "-out",
+            &p("delta.pem"),
+        ]);
+        std::fs::read(p("delta.pem")).unwrap()
+    }
+}
