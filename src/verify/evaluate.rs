@@ -7,6 +7,7 @@ use lopdf::Document;
 
 use super::crypto::Digest;
 use super::diff::{self, ModificationLevel};
+use super::existence::ExistenceProof;
 use super::fieldmdp;
 use super::pdf::{self, FoundSignature};
 use super::trust::{Revocation, Usage};
@@ -163,42 +164,6 @@ struct Dss {
     certificates: Vec<x509_cert::Certificate>,
     crls: Vec<x509_cert::crl::CertificateList>,
     ocsps: Vec<Vec<u8>>,
-}
-
-/// A valid, trusted document time-stamp: the revision ending at `revision_end` existed at `time`.
-#[derive(Debug, Clone, Copy)]
-struct ExistenceProof {
-    revision_end: usize,
-    time: SystemTime,
-}
-
-impl ExistenceProof {
-    fn of(report: &SignatureReport) -> Option<ExistenceProof> {
-        if !(report.intact && report.valid && report.trusted && report.errors.is_empty()) {
-            return None;
-        }
-        let end = match report.byte_range.as_slice() {
-            [_, _, c, d] => usize::try_from(*c)
-                .ok()?
-                .checked_add(usize::try_from(*d).ok()?)?,
-            _ => return None,
-        };
-        let time = report.timestamp.as_ref()?.time.as_deref()?;
-        let time = chrono::DateTime::parse_from_rfc3339(time).ok()?;
-        Some(ExistenceProof {
-            revision_end: end,
-            time: time.with_timezone(&chrono::Utc).into(),
-        })
-    }
-
-    /// The earliest proof covering a signature whose revision ends at `end`.
-    fn earliest_covering(proofs: &[ExistenceProof], end: usize) -> Option<SystemTime> {
-        proofs
-            .iter()
-            .filter(|p| p.revision_end > end)
-            .map(|p| p.time)
-            .min()
-    }
 }
 
 fn is_doc_timestamp(sig: &lopdf::Dictionary) -> bool {
