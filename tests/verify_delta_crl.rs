@@ -113,3 +113,42 @@ fn an_indirect_crl_is_reported_not_used() {
         sig.warnings
     );
 }
+
+#[test]
+fn the_cli_reads_a_crl_folder_with_a_delta() {
+    let dir = tempfile::tempdir().unwrap();
+    let series = CrlSeries::new();
+    let base = series.issue(&[], Some(("20261101000000Z", "20261115000000Z")), false);
+    let newer = series.issue(&[("1304", "251101000000Z")], None, false);
+    let delta = series.delta(&base, &newer);
+    let crls = folder(
+        dir.path(),
+        "cache",
+        &[("inter-base.crl", &base), ("inter-delta.crl.pem", &delta)],
+    );
+    let run = |serial: u32| {
+        let pdf = dir.path().join(format!("{serial:x}.pdf"));
+        std::fs::write(&pdf, signer(serial)).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .arg("verify")
+            .arg("--offline")
+            .arg("--trust")
+            .arg(pki(ROOT_CERT))
+            .arg("--crl")
+            .arg(fixture("signed/root.crl.pem"))
+            .arg("--crl")
+            .arg(&crls)
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = run(0x1305);
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = run(0x1304);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("REVOKED"), "{text}");
+}
