@@ -4,7 +4,8 @@
 //! added, then a document time-stamp dated 2025-04-01 (pyHanko's TSA with the test TSA key). Today
 //! the certificate has expired and the CRL is stale, yet the signature is VALID: it existed on
 //! 2025-04-01, when the certificate was valid and the CRL current. The same file without the
-//! time-stamp, or with one dated after the certificate expired, is not.
+//! time-stamp, or with one dated after the certificate expired, is not. An embedded OCSP answer
+//! "revoked" counts against the time-stamp's time: revoked after it, the signature stands.
 
 mod common;
 
@@ -24,8 +25,23 @@ fn p(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// The signed file with its DSS (no time-stamp yet), in `dir`.
+/// The signed file with its DSS holding the intermediate's CRL of March–May 2025 (no time-stamp
+/// yet), in `dir`.
 fn signed_with_dss(dir: &Path) -> PathBuf {
+    let (signed, _) = signed(dir);
+    let crl = dir.join("inter-2025.crl.pem");
+    std::fs::write(
+        &crl,
+        make_crl(false, &[], Some(("20250315000000Z", "20250515000000Z"))),
+    )
+    .unwrap();
+    let with_dss = dir.join("signed-dss.pdf");
+    embed_revinfo(&["dss", &p(&signed), &p(&with_dss), "--crl", &p(&crl)]);
+    with_dss
+}
+
+/// The signed file (claimed time 2025-03-01) and the signer, in `dir`.
+fn signed(dir: &Path) -> (PathBuf, TestSigner) {
     let dead = format!("http://127.0.0.1:{}/inter.crl", free_port());
     let signer = TestSigner::issue(
         0x1101,
@@ -46,15 +62,7 @@ fn signed_with_dss(dir: &Path) -> PathBuf {
         "--at",
         "2025-03-01T00:00:00Z",
     ]);
-    let crl = dir.join("inter-2025.crl.pem");
-    std::fs::write(
-        &crl,
-        make_crl(false, &[], Some(("20250315000000Z", "20250515000000Z"))),
-    )
-    .unwrap();
-    let with_dss = dir.join("signed-dss.pdf");
-    embed_revinfo(&["dss", &p(&signed), &p(&with_dss), "--crl", &p(&crl)]);
-    with_dss
+    (signed, signer)
 }
 
 fn doc_timestamp(source: &Path, at: &str, out: &Path) {
@@ -149,5 +157,57 @@ fn a_time_stamp_made_after_the_certificate_expired_does_not_help() {
             .any(|e| e == "certificate “Người Ký Đã Hết Hạn” had expired at the signing time"),
         "{sig:#?}"
     );
+    assert_eq!(report.verdict, Verdict::Invalid);
+}
+
+/// The signed file with an OCSP answer "revoked at `revoked_at`" (signed by the CA, current from
+/// then until 2025-06-01) in its DSS, then a document time-stamp of 2025-04-01.
+fn revoked_by_ocsp_at(dir: &Path, revoked_at: &str) -> FileReport {
+    let (signed, signer) = signed(dir);
+    let answer = dir.join("revoked.der");
+    embed_revinfo(&[
+        "ocsp",
+        &p(&signer.path("cert.pem")),
+        &p(&pki("inter.cert.pem")),
+        &p(&pki("inter.cert.pem")),
+        &p(&pki("inter.key.pem")),
+        "revoked",
+        revoked_at,
+        "2025-06-01T00:00:00Z",
+        &p(&answer),
+    ]);
+    let with_dss = dir.join("signed-ocsp.pdf");
+    embed_revinfo(&["dss", &p(&signed), &p(&with_dss), "--ocsp", &p(&answer)]);
+    let lta = dir.join("lta-ocsp.pdf");
+    doc_timestamp(&with_dss, "2025-04-01T00:00:00Z", &lta);
+    motcua::verify::verify_file(&lta, &offline()).unwrap()
+}
+
+#[test]
+fn a_revocation_after_the_document_time_stamp_does_not_invalidate_the_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = revoked_by_ocsp_at(dir.path(), "2025-05-01T00:00:00Z");
+    let sig = first(&report);
+    assert_eq!(sig.time_source, TimeSource::DocumentTimestamp);
+    assert!(sig.errors.is_empty(), "{sig:#?}");
+    assert!(
+        sig.warnings.iter().any(|w| w
+            == "certificate “Người Ký Đã Hết Hạn” was revoked on 2025-05-01T00:00:00+00:00, after the time-stamped signing time"),
+        "{:#?}",
+        sig.warnings
+    );
+    assert_eq!(sig.verdict, Verdict::ValidWithWarnings);
+}
+
+#[test]
+fn a_revocation_before_the_document_time_stamp_invalidates_the_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = revoked_by_ocsp_at(dir.path(), "2025-03-15T00:00:00Z");
+    let sig = first(&report);
+    assert!(
+        matches!(&sig.revocation, Revocation::Revoked { date, .. } if date.starts_with("2025-03-15")),
+        "{sig:#?}"
+    );
+    assert_eq!(sig.verdict, Verdict::Invalid);
     assert_eq!(report.verdict, Verdict::Invalid);
 }

@@ -6,58 +6,16 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::*;
 use motcua::verify::{
     Fetcher, FileReport, Revocation, TrustStore, Verdict, VerifyOptions, verify_bytes,
 };
-
-/// A one-file HTTP server on 127.0.0.1 answering every GET with `body`; counts the requests.
-struct CrlServer {
-    port: u16,
-    hits: Arc<AtomicUsize>,
-}
-
-impl CrlServer {
-    fn start(body: Vec<u8>) -> CrlServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let hits = Arc::new(AtomicUsize::new(0));
-        let counter = hits.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                counter.fetch_add(1, Ordering::SeqCst);
-                serve(stream, &body);
-            }
-        });
-        CrlServer { port, hits }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/inter.crl", self.port)
-    }
-}
-
-fn serve(stream: TcpStream, body: &[u8]) {
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-        line.clear();
-    }
-    let mut stream = reader.into_inner();
-    let head = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/pkix-crl\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body);
-}
 
 /// `openssl ocsp` answering for the intermediate CA from an index of (serial, revoked) entries.
 struct OcspResponder {

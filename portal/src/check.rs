@@ -3,6 +3,9 @@
 //! Every uploaded PDF's signatures are verified with the core's verifier (`motcua::verify`, the same one
 //! supervisors use): unsigned files, broken or invalid signatures and, unless the trainer allows it,
 //! signers that do not chain to the portal's trust anchors are refused with the verifier's reasons.
+//! Revocation follows the options the server was started with (`serve --crl`, `--crl-dir`, online
+//! unless `--offline`): a signer whose certificate names CRL/OCSP sources that none of these could
+//! answer is INDETERMINATE, so refused as `signature_untrusted` with "revocation not checked".
 
 use motcua::verify::{FileReport, Verdict, VerifyOptions, verify_bytes};
 use std::path::Path;
@@ -59,11 +62,17 @@ impl SignatureCheck {
 /// The PDF header every PDF file starts with (ISO 32000-1 § 7.5.2).
 const PDF_HEADER: &[u8] = b"%PDF-";
 
-/// The verifier's reasons, file-level first, joined for the refusal message.
+/// The verifier's reasons, file-level first, joined for the refusal message. Without errors (an
+/// INDETERMINATE verdict: unknown signer, revocation not checked) its warnings are the reasons.
 fn reasons(report: &FileReport) -> String {
     let mut all: Vec<&str> = report.errors.iter().map(String::as_str).collect();
     for signature in &report.signatures {
         all.extend(signature.errors.iter().map(String::as_str));
+    }
+    if all.is_empty() {
+        for signature in &report.signatures {
+            all.extend(signature.warnings.iter().map(String::as_str));
+        }
     }
     all.join("; ")
 }

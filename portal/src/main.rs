@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use motcua::verify::VerifyOptions;
+use motcua::verify::{Fetcher, VerifyOptions};
 use motcua_portal::api::{Faults, Limits};
 use motcua_portal::check::SignatureCheck;
 use motcua_portal::server::{ServeConfig, TlsFiles, serve};
 use motcua_portal::store::Store;
 use motcua_portal::wire::DossierStatus;
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -78,6 +79,20 @@ struct ServeArgs {
     /// CRL files for revocation checks of document signatures (repeatable).
     #[arg(long, value_name = "FILE")]
     crl: Vec<PathBuf>,
+    /// Folder of CRLs (`*.crl`, `*.crl.pem`, PEM `X509 CRL` files; repeatable), read at start-up:
+    /// the CAs' current CRLs, e.g. refreshed by a scheduled download.
+    #[arg(long, value_name = "DIR")]
+    crl_dir: Vec<PathBuf>,
+    /// Never fetch revocation data online. By default the portal, a server, fetches the CRLs and
+    /// asks the OCSP responders that a signer's certificates name when no given CRL covers them.
+    #[arg(long, env = "MOTCUA_PORTAL_OFFLINE")]
+    offline: bool,
+    /// Timeout of one online revocation request, in seconds.
+    #[arg(long, default_value_t = 4)]
+    revocation_timeout: u64,
+    /// How long a fetched CRL or OCSP answer (or a failed fetch) is reused, in seconds.
+    #[arg(long, default_value_t = 600)]
+    revocation_cache: u64,
     /// Accept documents whose signer does not chain to a trust anchor (training only).
     #[arg(long)]
     accept_untrusted: bool,
@@ -152,6 +167,17 @@ fn run(cli: Cli) -> Result<(), String> {
                     .trust
                     .add_crl_file(path)
                     .map_err(|error| format!("--crl {}: {error}", path.display()))?;
+            }
+            for path in &args.crl_dir {
+                verify
+                    .trust
+                    .add_crl_dir(path)
+                    .map_err(|error| format!("--crl-dir {}: {error}", path.display()))?;
+            }
+            if !args.offline {
+                let fetcher = Fetcher::new(Duration::from_secs(args.revocation_timeout))
+                    .with_cache_lifetime(Duration::from_secs(args.revocation_cache));
+                verify.trust.set_online(Arc::new(fetcher));
             }
             let config = ServeConfig {
                 data_dir: cli.db,

@@ -15,8 +15,9 @@ pub struct VerifyArgs {
     /// Trust anchor file or folder (PEM/DER); repeatable.
     #[arg(long = "trust", value_name = "FILE_OR_DIR")]
     trust: Vec<PathBuf>,
-    /// CRL file (PEM/DER); repeatable.
-    #[arg(long = "crl", value_name = "FILE")]
+    /// CRL file (PEM/DER), or a folder of them (`*.crl`, `*.crl.pem`, PEM `X509 CRL`; delta CRLs
+    /// are applied to their base); repeatable.
+    #[arg(long = "crl", value_name = "FILE_OR_DIR")]
     crl: Vec<PathBuf>,
     /// Never use the network: revocation comes only from --crl files and the PDF (DSS). Without
     /// it, CRLs and OCSP answers are fetched from the certificates' URLs (4 s timeout each).
@@ -59,7 +60,11 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, String> {
         trust.add_anchors(path).map_err(|e| e.to_string())?;
     }
     for path in &args.crl {
-        trust.add_crl_file(path).map_err(|e| e.to_string())?;
+        if path.is_dir() {
+            trust.add_crl_dir(path).map_err(|e| e.to_string())?;
+        } else {
+            trust.add_crl_file(path).map_err(|e| e.to_string())?;
+        }
     }
     if !args.offline {
         trust.set_online(std::sync::Arc::new(motcua::verify::Fetcher::default()));

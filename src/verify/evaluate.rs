@@ -7,6 +7,7 @@ use lopdf::Document;
 
 use super::crypto::Digest;
 use super::diff::{self, ModificationLevel};
+use super::existence::ExistenceProof;
 use super::fieldmdp;
 use super::pdf::{self, FoundSignature};
 use super::trust::{Revocation, Usage};
@@ -175,42 +176,6 @@ struct Dss {
     certificates: Vec<x509_cert::Certificate>,
     crls: Vec<x509_cert::crl::CertificateList>,
     ocsps: Vec<Vec<u8>>,
-}
-
-/// A valid, trusted document time-stamp: the revision ending at `revision_end` existed at `time`.
-#[derive(Debug, Clone, Copy)]
-struct ExistenceProof {
-    revision_end: usize,
-    time: SystemTime,
-}
-
-impl ExistenceProof {
-    fn of(report: &SignatureReport) -> Option<ExistenceProof> {
-        if !(report.intact && report.valid && report.trusted && report.errors.is_empty()) {
-            return None;
-        }
-        let end = match report.byte_range.as_slice() {
-            [_, _, c, d] => usize::try_from(*c)
-                .ok()?
-                .checked_add(usize::try_from(*d).ok()?)?,
-            _ => return None,
-        };
-        let time = report.timestamp.as_ref()?.time.as_deref()?;
-        let time = chrono::DateTime::parse_from_rfc3339(time).ok()?;
-        Some(ExistenceProof {
-            revision_end: end,
-            time: time.with_timezone(&chrono::Utc).into(),
-        })
-    }
-
-    /// The earliest proof covering a signature whose revision ends at `end`.
-    fn earliest_covering(proofs: &[ExistenceProof], end: usize) -> Option<SystemTime> {
-        proofs
-            .iter()
-            .filter(|p| p.revision_end > end)
-            .map(|p| p.time)
-            .min()
-    }
 }
 
 fn is_doc_timestamp(sig: &lopdf::Dictionary) -> bool {
@@ -496,19 +461,29 @@ fn modifications(
     let found = diff::analyse(old, doc);
     one.modification = found.level;
     one.changes = found.changes;
-    // FieldMDP: fields this signature locked may not be filled in afterwards.
+    // FieldMDP: fields this signature locked (its /Reference, or its field's /Lock) may not be
+    // filled in afterwards.
     let locks = fieldmdp::locks(old, &sig.dictionary);
-    if !locks.is_empty() {
+    let field_lock = sig
+        .field
+        .as_deref()
+        .and_then(|field| fieldmdp::field_lock(old, field));
+    if !locks.is_empty() || field_lock.is_some() {
         for id in &found.filled_fields {
             let Some(name) = fieldmdp::field_name(old, *id) else {
                 continue;
             };
-            if locks.iter().any(|lock| lock.locks(&name)) {
-                one.modification = ModificationLevel::Disallowed;
-                one.errors.push(format!(
-                    "field “{name}” is locked by this signature (FieldMDP) and was changed after signing"
-                ));
-            }
+            let by = if locks.iter().any(|lock| lock.locks(&name)) {
+                "this signature (FieldMDP)"
+            } else if field_lock.as_ref().is_some_and(|lock| lock.locks(&name)) {
+                "the /Lock of this signature's field"
+            } else {
+                continue;
+            };
+            one.modification = ModificationLevel::Disallowed;
+            one.errors.push(format!(
+                "field “{name}” is locked by {by} and was changed after signing"
+            ));
         }
     }
     if doc.xref_start < end {

@@ -4,11 +4,13 @@
 //!
 //! A verification run shares one fetcher (in the [`super::TrustStore`]), so a CRL is downloaded at
 //! most once per run however many files it covers; failures are cached too, so an unreachable
-//! server costs one timeout, not one per file. Nothing here blocks for longer than the timeout.
+//! server costs one timeout, not one per file. A long-running server (the sandbox portal) gives the
+//! cache a lifetime ([`Fetcher::with_cache_lifetime`]) so answers are fetched again after it.
+//! Nothing here blocks for longer than the timeout.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use der::{Decode, DecodePem};
 use x509_cert::Certificate;
@@ -79,6 +81,8 @@ fn http_url(name: &GeneralName) -> Option<String> {
 
 /// A fetch's outcome as cached: the value, or why it failed.
 type Cached<T> = Result<Arc<T>, String>;
+/// A cache entry: when it was fetched, and the outcome.
+type Entry<T> = (Instant, Cached<T>);
 /// An OCSP cache key: the responder URL and the DER request.
 type OcspKey = (String, Vec<u8>);
 
@@ -86,9 +90,25 @@ type OcspKey = (String, Vec<u8>);
 pub struct Fetcher {
     agent: ureq::Agent,
     /// By URL.
-    crls: Mutex<HashMap<String, Cached<CertificateList>>>,
+    crls: Mutex<HashMap<String, Entry<CertificateList>>>,
     /// By (URL, DER request).
-    ocsp: Mutex<HashMap<OcspKey, Cached<Vec<u8>>>>,
+    ocsp: Mutex<HashMap<OcspKey, Entry<Vec<u8>>>>,
+    /// How long a cached outcome is used; `None`: for the fetcher's whole life (one run).
+    lifetime: Option<Duration>,
+}
+
+/// The cached outcome for `key`, unless it is older than `lifetime`.
+fn cached<K: std::hash::Hash + Eq, T>(
+    cache: &Mutex<HashMap<K, Entry<T>>>,
+    key: &K,
+    lifetime: Option<Duration>,
+) -> Option<Cached<T>> {
+    let cache = cache.lock().ok()?;
+    let (at, outcome) = cache.get(key)?;
+    match lifetime {
+        Some(lifetime) if at.elapsed() > lifetime => None,
+        _ => Some(outcome.clone()),
+    }
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -109,7 +129,14 @@ impl Fetcher {
             agent,
             crls: Mutex::new(HashMap::new()),
             ocsp: Mutex::new(HashMap::new()),
+            lifetime: None,
         }
+    }
+
+    /// This fetcher, using each downloaded CRL, OCSP answer or failure for at most `lifetime`.
+    pub fn with_cache_lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = Some(lifetime);
+        self
     }
 
     fn read(mut response: ureq::http::Response<ureq::Body>) -> Result<Vec<u8>, String> {
@@ -123,7 +150,7 @@ impl Fetcher {
 
     /// The CRL at `url` (DER or PEM), downloaded once per fetcher.
     pub fn crl(&self, url: &str) -> Result<Arc<CertificateList>, String> {
-        if let Some(cached) = self.crls.lock().ok().and_then(|c| c.get(url).cloned()) {
+        if let Some(cached) = cached(&self.crls, &url.to_owned(), self.lifetime) {
             return cached;
         }
         let result = self
@@ -142,7 +169,7 @@ impl Fetcher {
                 .map_err(|e| format!("{url} is not a CRL: {e}"))
             });
         if let Ok(mut cache) = self.crls.lock() {
-            cache.insert(url.to_owned(), result.clone());
+            cache.insert(url.to_owned(), (Instant::now(), result.clone()));
         }
         result
     }
@@ -150,7 +177,7 @@ impl Fetcher {
     /// Posts the DER OCSP `request` to `url` and returns the DER answer (cached per request).
     pub fn ocsp(&self, url: &str, request: &[u8]) -> Result<Arc<Vec<u8>>, String> {
         let key = (url.to_owned(), request.to_vec());
-        if let Some(cached) = self.ocsp.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(cached) = cached(&self.ocsp, &key, self.lifetime) {
             return cached;
         }
         let result = self
@@ -162,7 +189,7 @@ impl Fetcher {
             .and_then(Self::read)
             .map(Arc::new);
         if let Ok(mut cache) = self.ocsp.lock() {
-            cache.insert(key, result.clone());
+            cache.insert(key, (Instant::now(), result.clone()));
         }
         result
     }

@@ -3,9 +3,10 @@
 //!
 //! The locks are read from the signature dictionary's /Reference array (signature reference
 //! dictionaries, Table 253, with /TransformMethod /FieldMDP; transform parameters Table 256:
-//! /Action /All, /Include or /Exclude and /Fields, the fully qualified names). The field's /Lock
-//! dictionary (Table 233) only says what to lock when the field is signed: a conforming signer
-//! copies it into the /Reference, which is what was signed.
+//! /Action /All, /Include or /Exclude and /Fields, the fully qualified names) and from the
+//! signature field's own /Lock dictionary (ISO 32000-2 §12.7.5.5, Table 236: the same /Action and
+//! /Fields) as found in the signed revision. A conforming signer copies the /Lock into the
+//! /Reference, but not every signer does, and the field's lock is part of what was signed either way.
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -55,6 +56,38 @@ fn text(object: &Object) -> Option<String> {
     }
 }
 
+/// Reads /Action and /Fields of a FieldMDP transform parameters or /Lock dictionary.
+fn lock_of(doc: &Document, params: &Dictionary) -> FieldLock {
+    let action = match params.get(b"Action").ok().and_then(|a| a.as_name().ok()) {
+        Some(b"Include") => Action::Include,
+        Some(b"Exclude") => Action::Exclude,
+        // /All, and anything unknown: lock everything (the safe reading).
+        _ => Action::All,
+    };
+    let fields = params
+        .get(b"Fields")
+        .ok()
+        .and_then(|f| resolve(doc, f))
+        .and_then(|f| f.as_array().ok())
+        .map(|names| names.iter().filter_map(text).collect())
+        .unwrap_or_default();
+    FieldLock { action, fields }
+}
+
+/// The /Lock dictionary (ISO 32000-2 §12.7.5.5) of the signature field called `field` in `doc`
+/// (the signed revision), if it has one.
+pub fn field_lock(doc: &Document, field: &str) -> Option<FieldLock> {
+    doc.objects.iter().find_map(|(id, object)| {
+        let dict = object.as_dict().ok()?;
+        let lock = dict
+            .get(b"Lock")
+            .ok()
+            .and_then(|l| resolve(doc, l))
+            .and_then(|l| l.as_dict().ok())?;
+        (field_name(doc, *id).as_deref() == Some(field)).then(|| lock_of(doc, lock))
+    })
+}
+
 /// The FieldMDP locks of signature dictionary `sig`.
 pub fn locks(doc: &Document, sig: &Dictionary) -> Vec<FieldLock> {
     let Some(refs) = sig
@@ -85,20 +118,7 @@ pub fn locks(doc: &Document, sig: &Dictionary) -> Vec<FieldLock> {
         else {
             continue;
         };
-        let action = match params.get(b"Action").ok().and_then(|a| a.as_name().ok()) {
-            Some(b"Include") => Action::Include,
-            Some(b"Exclude") => Action::Exclude,
-            // /All, and anything unknown: lock everything (the safe reading).
-            _ => Action::All,
-        };
-        let fields = params
-            .get(b"Fields")
-            .ok()
-            .and_then(|f| resolve(doc, f))
-            .and_then(|f| f.as_array().ok())
-            .map(|names| names.iter().filter_map(text).collect())
-            .unwrap_or_default();
-        out.push(FieldLock { action, fields });
+        out.push(lock_of(doc, params));
     }
     out
 }

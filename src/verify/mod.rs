@@ -8,6 +8,7 @@
 //! Vietnamese HTML). Outcomes are values: `Err` only when the file cannot be evaluated at all.
 
 pub mod cms;
+pub mod crl;
 pub mod crypto;
 pub mod diff;
 mod error;
@@ -64,9 +65,9 @@ pub enum TimeSource {
     /// A verified signature time-stamp (or the document time-stamp itself).
     Timestamp,
     /// No (usable) signature time-stamp, but a later, valid and trusted document time-stamp
-    /// covers the signature (PAdES-LTA proof of existence, ETSI EN 319 102-1 §5.6.2.2.2):
-    /// `signing_time` is that time-stamp's time and means "signed before", and certificates and
-    /// revocation are checked at that time.
+    /// covers the signature (PAdES-LTA proof of existence; ETSI EN 319 102-1 §5.6, past
+    /// signature validation): `signing_time` is that time-stamp's time and means "signed
+    /// before", and certificates and revocation are checked at that time.
     DocumentTimestamp,
     /// The /M entry or the signing-time attribute: a claim of the signer.
     Claimed,
@@ -254,6 +255,7 @@ pub fn verify_bytes_unguarded(bytes: &[u8], name: &str, options: &VerifyOptions)
 }
 
 mod evaluate;
+mod existence;
 
 #[cfg(test)]
 mod tests {

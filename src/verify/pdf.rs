@@ -483,6 +483,27 @@ mod tests {
     }
 
     #[test]
+    fn ocsp_answers_are_read_from_the_dss_and_from_vri_entries_only_once() {
+        use lopdf::{Stream, dictionary};
+        let mut doc = Document::with_version("1.7");
+        let shared = doc.add_object(Stream::new(dictionary! {}, b"answer-1".to_vec()));
+        let vri_only = doc.add_object(Stream::new(dictionary! {}, b"answer-2".to_vec()));
+        let vri = dictionary! {
+            "0A1B" => dictionary! { "OCSP" => vec![shared.into(), vri_only.into()] },
+        };
+        let dss = doc.add_object(dictionary! {
+            "OCSPs" => vec![shared.into()],
+            "VRI" => vri,
+        });
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "DSS" => dss });
+        doc.trailer.set("Root", catalog);
+        assert_eq!(
+            dss_ocsps(&doc),
+            vec![b"answer-1".to_vec(), b"answer-2".to_vec()]
+        );
+    }
+
+    #[test]
     fn only_revisions_with_byte_range_bytes_are_parsed_for_signatures() {
         assert!(may_hold_signatures(
             b"1 0 obj << /Type /Sig /ByteRange [0 1 2 3] >>"

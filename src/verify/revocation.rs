@@ -6,7 +6,8 @@
 //!
 //! A CRL counts for a certificate only when its issuer name is the certificate's issuer, its
 //! signature verifies with the issuer's key, it is not dated in the future (`thisUpdate` after the
-//! validation time) and it is not stale: its `nextUpdate` is not before the reference time. The
+//! validation time), it covers the certificate, and it is not stale: its `nextUpdate` (or that of
+//! the delta CRL applied to it) is not before the reference time (see [`super::crl`]). The
 //! reference time is the signing time when a time-stamp proves it, else the validation time (a
 //! claimed time proves nothing, so the CRL must be current now). A listed certificate is revoked,
 //! except when the revocation date is after a time-stamped signing time (the signature was made
@@ -14,14 +15,14 @@
 //!
 //! Per certificate the outcome is good, revoked, unknown (the certificate declares a CRL or OCSP
 //! source but no usable answer was had: offline, unreachable, stale) or no source (it declares
-//! none and no CRL was given). Not handled: delta CRLs, indirect CRLs, issuing distribution
-//! point scopes.
+//! none and no CRL was given). Indirect CRLs are reported as not checked, never used.
 
 use std::time::SystemTime;
 
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
 
+use super::crl;
 use super::fetch::{self, Fetcher};
 use super::ocsp;
 use super::trust::{Revocation, subject_name};
@@ -39,12 +40,12 @@ pub struct Times {
 
 impl Times {
     /// Revocation data must reach at least this time.
-    fn reference(&self) -> SystemTime {
+    pub(super) fn reference(&self) -> SystemTime {
         if self.proven { self.signing } else { self.now }
     }
 
     /// What [`Times::reference`] is, for messages.
-    fn against(&self) -> &'static str {
+    pub(super) fn against(&self) -> &'static str {
         if self.proven {
             "the time-stamped signing time"
         } else {
@@ -83,50 +84,6 @@ fn date(t: SystemTime) -> String {
     chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339()
 }
 
-/// Why `crl` cannot be used for certificates of `issuer`, if it cannot.
-fn crl_problem(crl: &CertificateList, issuer: &Certificate, times: &Times) -> Option<String> {
-    let who = subject_name(issuer);
-    if !super::trust::crl_verifies(crl, issuer) {
-        return Some(format!(
-            "a CRL naming “{who}” as issuer is not signed by its key; ignored"
-        ));
-    }
-    let tbs = &crl.tbs_cert_list;
-    let this_update = tbs.this_update.to_system_time();
-    if this_update > times.now + std::time::Duration::from_secs(300) {
-        return Some(format!(
-            "the CRL of “{who}” is dated in the future ({}); ignored",
-            date(this_update)
-        ));
-    }
-    if let Some(next) = tbs.next_update.map(|t| t.to_system_time())
-        && next < times.reference()
-    {
-        return Some(format!(
-            "stale CRL of “{who}”: issued {}, next update {} is before {} {}; ignored",
-            date(this_update),
-            date(next),
-            times.against(),
-            date(times.reference())
-        ));
-    }
-    None
-}
-
-fn from_crl(crl: &CertificateList, cert: &Certificate) -> Status {
-    let serial = cert.tbs_certificate().serial_number();
-    match crl
-        .tbs_cert_list
-        .revoked_certificates
-        .iter()
-        .flatten()
-        .find(|r| r.serial_number == *serial)
-    {
-        Some(entry) => Status::Revoked(entry.revocation_date.to_system_time()),
-        None => Status::Good,
-    }
-}
-
 fn check_one(
     cert: &Certificate,
     issuer: &Certificate,
@@ -136,15 +93,13 @@ fn check_one(
     notes: &mut Vec<String>,
 ) -> Status {
     let issuer_name = cert.tbs_certificate().issuer();
-    for crl in evidence
+    let local: Vec<&CertificateList> = evidence
         .crls
         .iter()
         .filter(|c| c.tbs_cert_list.issuer == *issuer_name)
-    {
-        match crl_problem(crl, issuer, times) {
-            None => return from_crl(crl, cert),
-            Some(problem) => push_once(notes, problem),
-        }
+        .collect();
+    if let Some(answer) = crl::answer(cert, issuer, &local, times, notes) {
+        return answer.into();
     }
     for response in evidence.ocsps {
         match ocsp::check_response(response, cert, issuer, &times.freshness()) {
@@ -174,10 +129,15 @@ fn check_one(
     };
     for url in fetch::crl_urls(cert) {
         match fetcher.crl(&url) {
-            Ok(crl) if crl.tbs_cert_list.issuer == *issuer_name => {
-                match crl_problem(&crl, issuer, times) {
-                    None => return from_crl(&crl, cert),
-                    Some(problem) => push_once(notes, format!("{url}: {problem}")),
+            Ok(fetched) if fetched.tbs_cert_list.issuer == *issuer_name => {
+                let mut problems = Vec::new();
+                match crl::answer(cert, issuer, &[&fetched], times, &mut problems) {
+                    Some(answer) => return answer.into(),
+                    None => {
+                        for problem in problems {
+                            push_once(notes, format!("{url}: {problem}"));
+                        }
+                    }
                 }
             }
             Ok(_) => push_once(notes, format!("{url}: the CRL is of another issuer")),
@@ -197,6 +157,15 @@ fn check_one(
         }
     }
     Status::Unknown
+}
+
+impl From<crl::CrlAnswer> for Status {
+    fn from(answer: crl::CrlAnswer) -> Status {
+        match answer {
+            crl::CrlAnswer::Good => Status::Good,
+            crl::CrlAnswer::Revoked(at) => Status::Revoked(at),
+        }
+    }
 }
 
 impl From<ocsp::Answer> for Status {

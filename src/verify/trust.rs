@@ -154,6 +154,32 @@ impl TrustStore {
         Ok(())
     }
 
+    /// Adds every CRL file of a folder (recursively): files named `*.crl` or `*.crl.pem`, and PEM
+    /// files holding an `X509 CRL`; other files are skipped. Returns how many CRLs were added.
+    pub fn add_crl_dir(&mut self, dir: &Path) -> Result<usize, VerifyError> {
+        if !dir.is_dir() {
+            return Err(VerifyError::BadTrustFile {
+                path: dir.to_owned(),
+                reason: "not a folder".into(),
+            });
+        }
+        let mut added = 0;
+        for file in files_of(dir)? {
+            let name = file.to_string_lossy().to_ascii_lowercase();
+            let named = name.ends_with(".crl") || name.ends_with(".crl.pem");
+            let pem_crl = !named
+                && name.ends_with(".pem")
+                && read(&file)?
+                    .windows(20)
+                    .any(|w| w == b"-----BEGIN X509 CRL");
+            if named || pem_crl {
+                self.add_crl_file(&file)?;
+                added += 1;
+            }
+        }
+        Ok(added)
+    }
+
     /// This store plus `crls` (from the signature or the PDF's DSS); the anchors stay the same.
     pub fn with_crls(&self, crls: &[CertificateList]) -> TrustStore {
         self.with_revocation_data(crls, &[])

@@ -3,9 +3,12 @@
 
 pub mod capture;
 pub mod revocation;
+#[path = "../support/runtime_pki.rs"]
+pub mod runtime_pki;
 pub mod signing;
 pub use capture::*;
 pub use revocation::*;
+pub use runtime_pki::*;
 pub use signing::*;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};

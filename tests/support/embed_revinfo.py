@@ -15,6 +15,12 @@ Usage (python from .tools/venv, which has pyHanko and its dependency `cryptograp
   embed_revinfo.py doc-timestamp IN.pdf OUT.pdf TSA_KEY.pem TSA_CERT.pem INTER.pem YYYY-MM-DDTHH:MM:SSZ
       Adds a document time-stamp (ETSI.RFC3161) whose genTime is the given time, made by pyHanko's
       in-process TSA with the test TSA key (a past time lets a test prove existence at that time).
+  embed_revinfo.py field-lock IN.pdf OUT.pdf KEY.pem CERT.pem CHAIN.pem LOCKED FILL
+      Adds text fields "HoTen" and "GhiChu", signs a new field "Sig1" whose /Lock (ISO 32000-2
+      §12.7.5.5) includes the field LOCKED, then fills the field FILL in a later revision. pyHanko
+      normally copies the /Lock into the signature's /Reference (FieldMDP); here that copy is
+      suppressed (its SigMDPSetup gets no field_lock), as some signers do, so the field's /Lock is
+      the only statement of the lock.
   embed_revinfo.py ocsp CERT.pem ISSUER.pem RESPONDER_CERT.pem RESPONDER_KEY.pem good|revoked THIS NEXT OUT.der
       An OCSP response (RFC 6960) with explicit thisUpdate/nextUpdate (YYYY-MM-DDTHH:MM:SSZ), made
       with `cryptography`'s OCSPResponseBuilder: `openssl ocsp` cannot date a response in the past,
@@ -129,6 +135,55 @@ def doc_timestamp(args):
         out.write(buf.getvalue())
 
 
+def field_lock(args):
+    import dataclasses
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.signers import pdf_signer
+    source, target, key, cert, chain, locked, fill = args
+    w = IncrementalPdfFileWriter(open(source, "rb"))
+    page_ref = w.root["/Pages"]["/Kids"].raw_get(0)
+    page = page_ref.get_object()
+    refs = []
+    for i, name in enumerate(("HoTen", "GhiChu")):
+        refs.append(w.add_object(generic.DictionaryObject({
+            generic.NameObject("/FT"): generic.NameObject("/Tx"),
+            generic.NameObject("/T"): generic.TextStringObject(name),
+            generic.NameObject("/Type"): generic.NameObject("/Annot"),
+            generic.NameObject("/Subtype"): generic.NameObject("/Widget"),
+            generic.NameObject("/Rect"): generic.ArrayObject(
+                [generic.NumberObject(x) for x in (72, 600 - 40 * i, 300, 620 - 40 * i)]),
+            generic.NameObject("/P"): page_ref,
+        })))
+    page["/Annots"] = generic.ArrayObject(refs)
+    w.update_container(page)
+    w.root["/AcroForm"] = generic.DictionaryObject({generic.NameObject("/Fields"): generic.ArrayObject(refs)})
+    w.update_root()
+    with_fields = io.BytesIO()
+    w.write(with_fields)
+
+    original = pdf_signer.PdfSigningSession._apply_locking_rules
+    pdf_signer.PdfSigningSession._apply_locking_rules = (
+        lambda self: dataclasses.replace(original(self), field_lock=None))
+    spec = fields.SigFieldSpec(sig_field_name="Sig1", field_mdp_spec=fields.FieldMDPSpec(
+        fields.FieldMDPAction.INCLUDE, fields=[locked]))
+    meta = signers.PdfSignatureMetadata(field_name="Sig1", subfilter=fields.SigSeedSubFilter.PADES)
+    signer = signers.SimpleSigner.load(key, cert, ca_chain_files=(chain,))
+    signed = io.BytesIO()
+    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(with_fields.getvalue())), meta, signer=signer,
+                     output=signed, new_field_spec=spec)
+
+    w = IncrementalPdfFileWriter(io.BytesIO(signed.getvalue()))
+    for ref in w.root["/AcroForm"]["/Fields"]:
+        field = ref.get_object()
+        if field.get("/T") == fill:
+            field["/V"] = generic.TextStringObject("Nguyễn Thị Bình")
+            w.update_container(field)
+    with open(target, "wb") as out:
+        w.write(out)
+
+
 def ocsp_response(args):
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -164,6 +219,8 @@ def main() -> int:
         sign(args, pkcs7=False)
     elif mode == "doc-timestamp":
         doc_timestamp(args)
+    elif mode == "field-lock":
+        field_lock(args)
     elif mode == "ocsp":
         ocsp_response(args)
     else:
