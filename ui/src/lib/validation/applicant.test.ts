@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PROVINCE_CODES,
   isoDate,
+  todayInVietnam,
   parseDayMonthYear,
   validateCitizenId,
   validateDateOfBirth,
@@ -149,5 +150,14 @@ describe('rules shared with the core', () => {
     expect(table, 'PROVINCE_CODES table in citizen_id.rs').not.toBeNull();
     const core = (table?.[1] ?? '').split(',').map((n) => n.trim()).filter(Boolean).map(Number);
     expect([...PROVINCE_CODES].sort((a, b) => a - b)).toEqual(core.sort((a, b) => a - b));
+  });
+});
+
+describe('todayInVietnam', () => {
+  it('is the date at UTC+7 whatever the PC time zone', () => {
+    // 18:30 UTC on 27 November is 01:30 on 28 November in Vietnam.
+    expect(todayInVietnam(new Date('2026-11-27T18:30:00Z'))).toEqual({ year: 2026, month: 11, day: 28 });
+    expect(todayInVietnam(new Date('2026-11-27T16:59:59Z'))).toEqual({ year: 2026, month: 11, day: 27 });
+    expect(todayInVietnam(new Date('2026-12-31T17:00:00Z'))).toEqual({ year: 2027, month: 1, day: 1 });
   });
 });

@@ -29,9 +29,17 @@ export function isoDate(date: PlainDate): string {
   return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
 }
 
-/** Today in the local time zone, as the counter sees it. */
-export function todayLocal(now: Date = new Date()): PlainDate {
-  return { year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() };
+/** Vietnam's offset from UTC (UTC+7 all year: no daylight saving). */
+const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/**
+ * Today's date in Vietnam, as the counter and the core (`vietnam_now`) see it — not the PC's time zone,
+ * which on a machine left on UTC would still say yesterday until 07:00 and put new dossiers outside
+ * "this month" in the evening.
+ */
+export function todayInVietnam(now: Date = new Date()): PlainDate {
+  const shifted = new Date(now.getTime() + VIETNAM_OFFSET_MS);
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
 }
 
 /** Parses `d/m/yyyy` or `dd/mm/yyyy` (also with `-` or `.`) into a real calendar date, or `null`. */
