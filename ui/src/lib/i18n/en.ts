@@ -453,6 +453,7 @@ export const en: Record<MessageKey, string> = {
   'dossiers.recordPayment': 'Record payment',
   'dossiers.method.cash': 'Cash at the counter',
   'dossiers.method.online': 'Online payment',
+  'dossiers.method.portal': 'Paid online (through the portal)',
   'dossiers.method.transfer': 'Bank transfer',
   'dossiers.method.exempt': 'Exempt',
   'dossiers.postal': 'Return of the result by post',

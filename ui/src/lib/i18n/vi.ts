@@ -452,6 +452,7 @@ export const vi = {
   'dossiers.recordPayment': 'Ghi nhận thanh toán',
   'dossiers.method.cash': 'Tiền mặt tại quầy',
   'dossiers.method.online': 'Thanh toán trực tuyến',
+  'dossiers.method.portal': 'Thanh toán trực tuyến (qua cổng)',
   'dossiers.method.transfer': 'Chuyển khoản',
   'dossiers.method.exempt': 'Miễn phí, lệ phí',
   'dossiers.postal': 'Trả kết quả qua bưu chính công ích',
