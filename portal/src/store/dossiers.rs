@@ -72,7 +72,10 @@ pub struct StoredAnswer {
 #[derive(Debug)]
 pub enum SubmitOutcome {
     /// The dossier was accepted now; `response` was stored under the idempotency key.
-    Created { row: DossierRow, response: Vec<u8> },
+    Created {
+        row: Box<DossierRow>,
+        response: Vec<u8>,
+    },
     /// The key was already used; this is the stored answer (its request hash may differ: caller checks).
     Replayed(StoredAnswer),
     /// A dossier with this `MaHoSo` exists under another idempotency key.
@@ -192,7 +195,10 @@ impl Store {
         )
         .map_err(sql("storing an idempotency record"))?;
         tx.commit().map_err(sql("committing a submission"))?;
-        Ok(SubmitOutcome::Created { row, response })
+        Ok(SubmitOutcome::Created {
+            row: Box::new(row),
+            response,
+        })
     }
 
     /// One dossier by `MaHoSo`.
