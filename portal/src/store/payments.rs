@@ -133,3 +133,67 @@ impl Store {
         Ok(row)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{DATABASE_FILE, SCHEMA_V1};
+    use super::*;
+
+    /// A data dir written by the portal before payments (schema version 1) with one accepted dossier is
+    /// migrated on open: the dossier has no payment status until one is set, and then reports it.
+    #[test]
+    fn a_version_1_database_gains_payments_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+            conn.execute_batch(&format!(
+                "{SCHEMA_V1} PRAGMA user_version = 1;
+                 INSERT INTO dossiers (ma_ho_so, office, so_bien_nhan, trang_thai, body, revision,
+                     received_at, updated_at)
+                 VALUES ('H56.14-261127-0001', 'H56.14', 'BN-261127-000001', 2, '{{}}', 1,
+                     '20261127090000', '20261127090000');
+                 INSERT INTO counters (name, value) VALUES ('revision', 1);"
+            ))
+            .unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let version: i64 = store
+            .lock()
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+        let before = store.get_dossier("H56.14-261127-0001").unwrap().unwrap();
+        assert_eq!(before.payment, None);
+        let paid = PaymentRow {
+            state: PaymentState::Paid,
+            receipt_no: Some("BLDT-1".into()),
+            paid_at: Some("20261127100000".into()),
+            amount_vnd: Some(20_000),
+            refunded_at: None,
+        };
+        let after = store
+            .set_payment("H56.14-261127-0001", &paid)
+            .unwrap()
+            .unwrap();
+        assert_eq!(after.payment, Some(paid));
+        assert!(after.revision > before.revision, "the feed sees the change");
+        assert_eq!(
+            store
+                .set_payment("H56.14-261127-9999", &after.payment.unwrap())
+                .unwrap(),
+            None
+        );
+        // Opening again changes nothing.
+        drop(store);
+        let again = Store::open(dir.path()).unwrap();
+        assert!(
+            again
+                .get_dossier("H56.14-261127-0001")
+                .unwrap()
+                .unwrap()
+                .payment
+                .is_some()
+        );
+    }
+}
