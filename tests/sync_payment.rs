@@ -113,6 +113,20 @@ fn the_portals_payment_updates_the_dossier_but_never_a_clerks_different_receipt(
     assert_eq!(entries[0]["amount_vnd"], 20000);
     // The report counts it as paid online; the clerk's cash payment as paid, not online.
     assert_eq!(paid_counts(&desk, &online), (2, 1));
+    // The CLI's documented JSON says where it came from.
+    let out = std::process::Command::new(MOTCUA_BIN)
+        .env("MOTCUA_DATA_DIR", tmp.path().join("office"))
+        .args(["dossier", "fees", &online, "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["payment"]["method"], "online");
+    assert_eq!(shown["payment"]["via_portal"], true);
 
     // Second dossier: the clerk's cash payment is kept; the portal's report is in the audit log.
     let kept = desk.settlement(&counter).unwrap();
