@@ -479,6 +479,8 @@ export const en: Record<MessageKey, string> = {
   'dossiers.apologyIssued': 'Form 04 issued. New due date: {due}',
   'dossiers.apologySave': 'Save a copy of the slip…',
   'timeline.sync.status_conflict': 'The portal reported a status the local dossier cannot follow',
+  'timeline.sync.payment_conflict': 'The portal reported an online payment with another receipt: the counter\'s payment is kept',
+  'timeline.sync.payment_unreadable': 'The portal sent payment information that could not be read',
   'dossiers.portal': 'national portal',
   'timeline.dossier.fees': 'Fees updated',
   'timeline.dossier.payment': 'Payment recorded',

@@ -478,6 +478,8 @@ export const vi = {
   'dossiers.apologyIssued': 'Đã lập Mẫu 04. Ngày hẹn trả mới: {due}',
   'dossiers.apologySave': 'Lưu bản sao phiếu…',
   'timeline.sync.status_conflict': 'Cổng DVC báo trạng thái không khớp với hồ sơ tại quầy',
+  'timeline.sync.payment_conflict': 'Cổng DVC báo đã thanh toán trực tuyến với biên lai khác: giữ thanh toán ghi tại quầy',
+  'timeline.sync.payment_unreadable': 'Cổng DVC gửi thông tin thanh toán không đọc được',
   'dossiers.portal': 'cổng DVC quốc gia',
   'timeline.dossier.fees': 'Cập nhật phí, lệ phí',
   'timeline.dossier.payment': 'Ghi nhận thanh toán',
