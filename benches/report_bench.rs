@@ -11,7 +11,10 @@
 //! `motcua audit verify` is not part of what is measured.)
 //!
 //! Measured: `Desk::report` over the whole range (1,000,000 dossiers) and over one month, and
-//! `Desk::report_by_replaying_audit` over the same month; medians, printed as Markdown.
+//! `Desk::report_by_replaying_audit` over the same month; medians, printed as Markdown with the build
+//! profile and the machine's load average before and after (the figures only mean something from an
+//! optimised build: `cargo bench` builds the `bench` profile, which inherits `release`; a debug build says
+//! so in its first line).
 
 use std::path::Path;
 use std::time::Instant;
@@ -393,7 +396,23 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
     (median(wall), median(cpu), last.unwrap())
 }
 
+/// The 1-, 5- and 15-minute load averages, as /proc/loadavg gives them.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn main() {
+    let profile = if cfg!(debug_assertions) {
+        "DEBUG build: not a measurement, run `make bench-report`"
+    } else {
+        "optimised build (bench profile = release)"
+    };
+    let load_before = load_average();
     let count: u64 = std::env::var("MOTCUA_BENCH_DOSSIERS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -435,6 +454,11 @@ fn main() {
     println!(
         "### Report over generated dossiers ({count} dossiers, {:.0} MB database)",
         size as f64 / 1e6
+    );
+    println!(
+        "{profile}; {} cores; load average {load_before} before, {} after\n",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load_average()
     );
     println!("| measurement | dossiers | median wall time | median CPU time |");
     println!("|---|---|---|---|");

@@ -8,13 +8,15 @@
 //!
 //! Code map: [`store`] owns the database and file layout; [`wire`] holds the JSON shapes of the
 //! protocol; [`validate`] checks a submitted dossier; [`check`] is the hook where PDF signature
-//! verification plugs in; [`processing`] applies back-office status changes; [`api`] is the HTTP layer;
+//! verification plugs in; [`processing`] applies back-office status changes and [`payment`] the online
+//! payment status of a dossier's fees; [`api`] is the HTTP layer;
 //! [`server`] binds and runs it.
 
 #![forbid(unsafe_code)]
 
 pub mod api;
 pub mod check;
+pub mod payment;
 pub mod processing;
 pub mod server;
 pub mod store;

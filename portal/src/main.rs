@@ -1,6 +1,7 @@
-//! `motcua-portal`: command line of the sandbox portal — run the server, manage office tokens, and move
-//! dossiers through the national status codes as a simulated back office. This file only parses
-//! arguments, calls the library, and decides exit codes (0 success, 1 failure, 2 usage error).
+//! `motcua-portal`: command line of the sandbox portal — run the server, manage office tokens, move
+//! dossiers through the national status codes and record their online payment as a simulated back
+//! office. This file only parses arguments, calls the library, and decides exit codes (0 success,
+//! 1 failure, 2 usage error).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -45,6 +46,9 @@ enum Command {
     /// Simulate back-office processing.
     #[command(subcommand)]
     Status(StatusCommand),
+    /// Simulate the online payment of a dossier's fees (reported in the change feed).
+    #[command(subcommand)]
+    Payment(PaymentCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -126,6 +130,26 @@ enum StatusCommand {
         /// Result PDF returned to the applicant (status 10).
         #[arg(long)]
         result: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PaymentCommand {
+    /// Set a dossier's payment status: paid (needs --receipt), refunded (after paid) or unpaid.
+    Set {
+        ma_ho_so: String,
+        /// unpaid, paid or refunded.
+        #[arg(long)]
+        status: String,
+        /// Payment receipt (biên lai) or transaction number.
+        #[arg(long)]
+        receipt: Option<String>,
+        /// Payment or refund time, yyyyMMddHHmmss (Vietnam time); default now.
+        #[arg(long)]
+        at: Option<String>,
+        /// Amount paid in đồng.
+        #[arg(long)]
+        amount: Option<u64>,
     },
 }
 
@@ -272,12 +296,38 @@ fn run(cli: Cli) -> Result<(), String> {
                 pdf.as_deref(),
             )
             .map_err(|error| error.to_string())?;
-            let view = DossierStatus::from_row(&row);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?
-            );
-            Ok(())
+            print_status(&row)
+        }
+        Command::Payment(PaymentCommand::Set {
+            ma_ho_so,
+            status,
+            receipt,
+            at,
+            amount,
+        }) => {
+            let store = Store::open(&cli.db).map_err(|error| error.to_string())?;
+            let row = motcua_portal::payment::set_payment(
+                &store,
+                &ma_ho_so,
+                motcua_portal::payment::PaymentChange {
+                    status: &status,
+                    receipt_no: receipt.as_deref(),
+                    at: at.as_deref(),
+                    amount_vnd: amount,
+                },
+            )
+            .map_err(|error| error.to_string())?;
+            print_status(&row)
         }
     }
+}
+
+/// Prints a dossier's status object (as the feed shows it) on stdout.
+fn print_status(row: &motcua_portal::store::DossierRow) -> Result<(), String> {
+    let view = DossierStatus::from_row(row);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?
+    );
+    Ok(())
 }

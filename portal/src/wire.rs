@@ -120,6 +120,36 @@ pub struct DossierStatus {
     pub updated_at: String,
     /// Change counter of the last change; pass the largest seen as `changed_since`.
     pub revision: i64,
+    /// National field: 1 when the fees were paid online through the portal (and not refunded), else 0.
+    /// Present only once the back office set a payment status (`docs/portal-api.md` § Payment).
+    #[serde(
+        rename = "DuocThanhToanTrucTuyen",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duoc_thanh_toan_truc_tuyen: Option<u8>,
+    /// Portal extension: the payment status, receipt number and times; present only once set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<PaymentStatus>,
+}
+
+/// The payment of a dossier's fees through the portal (portal extension; `docs/portal-api.md` § Payment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentStatus {
+    /// `unpaid`, `paid` or `refunded`.
+    pub status: String,
+    /// Payment receipt (biên lai) or transaction number; kept when refunded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_no: Option<String>,
+    /// When it was paid, `yyyyMMddHHmmss`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<String>,
+    /// Amount paid, whole đồng.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_vnd: Option<u64>,
+    /// When it was refunded, `yyyyMMddHHmmss`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refunded_at: Option<String>,
 }
 
 /// A result document (`DanhSachGiayToKetQua[]`).
@@ -229,6 +259,17 @@ impl DossierStatus {
             received_at: row.received_at.clone(),
             updated_at: row.updated_at.clone(),
             revision: row.revision,
+            duoc_thanh_toan_truc_tuyen: row
+                .payment
+                .as_ref()
+                .map(|p| u8::from(p.state == crate::store::PaymentState::Paid)),
+            payment: row.payment.as_ref().map(|p| PaymentStatus {
+                status: p.state.as_str().to_string(),
+                receipt_no: p.receipt_no.clone(),
+                paid_at: p.paid_at.clone(),
+                amount_vnd: p.amount_vnd,
+                refunded_at: p.refunded_at.clone(),
+            }),
         }
     }
 }

@@ -111,6 +111,7 @@ pub fn settlement_json(s: &Settlement) -> serde_json::Value {
             "method": p.method.as_str(),
             "receipt_no": p.receipt_no,
             "paid_at": vn(p.paid_at),
+            "via_portal": s.payment_via_portal,
         })),
         "result_return": match s.result_return { ResultReturn::Counter => "counter", ResultReturn::Post => "post" },
         "postal": s.postal.as_ref().map(|p| serde_json::json!({
@@ -140,7 +141,11 @@ fn print(s: &Settlement, json: bool) {
     match &s.payment {
         Some(p) => println!(
             "  Thanh toán: {} {} lúc {}",
-            p.method.label_vi(),
+            if s.payment_via_portal {
+                "Thanh toán trực tuyến (qua cổng)"
+            } else {
+                p.method.label_vi()
+            },
             p.receipt_no,
             p.paid_at.format("%d/%m/%Y %H:%M")
         ),

@@ -1,9 +1,9 @@
 //! `Desk` calls for a dossier's fees, payment, postal return and result (issue 8, "Fees, payment and postal
 //! return"): validate with [`crate::dossier::settlement`], then store with its audit entry.
 //!
-//! The portal's change feed (`docs/portal-api.md`) carries statuses, reasons and results but no payment
-//! status, so an online payment is recorded here by the clerk (method `online`, the portal's transaction
-//! number as the receipt) until the feed reports one.
+//! A payment made online through the portal arrives by the status sync when the portal's change feed
+//! reports it (`store/portal_payment.rs`; `Settlement::payment_via_portal`); the clerk can still record an
+//! online payment by hand (method `online`, the portal's transaction number as the receipt).
 
 use std::path::Path;
 

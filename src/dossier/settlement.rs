@@ -122,6 +122,9 @@ pub struct Settlement {
     pub fees: Vec<Fee>,
     pub fees_total_vnd: u64,
     pub payment: Option<Payment>,
+    /// The payment was recorded from the portal's payment status (paid online through the portal,
+    /// `DuocThanhToanTrucTuyen`), not by a clerk.
+    pub payment_via_portal: bool,
     /// Where the applicant collects the result (HinhThuc).
     pub result_return: ResultReturn,
     pub postal: Option<PostalReturn>,

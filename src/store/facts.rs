@@ -29,8 +29,14 @@ fn digits(bytes: &[u8]) -> Option<u32> {
 /// Parses "YYYY-MM-DD HH:MM:SS" with an optional ".fff" fraction (the triggers' and the store's format),
 /// by position: the report reads a million of these.
 pub fn parse_local_time(text: &str) -> Option<NaiveDateTime> {
-    let b = text.as_bytes();
+    parse_local_time_bytes(text.as_bytes())
+}
+
+/// [`parse_local_time`] over the bytes of a column, so the report's scan need not check them as UTF-8
+/// first (the fixed format is ASCII; anything else goes through chrono's parser).
+pub fn parse_local_time_bytes(b: &[u8]) -> Option<NaiveDateTime> {
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' {
+        let text = std::str::from_utf8(b).ok()?;
         return NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok();
     }
     let date = NaiveDate::from_ymd_opt(
@@ -55,6 +61,28 @@ pub fn parse_local_time(text: &str) -> Option<NaiveDateTime> {
         nanos,
     )?;
     Some(date.and_time(time))
+}
+
+/// Width of a trigger-written time ("YYYY-MM-DD HH:MM:SS.fff") in `status_changes`.
+const TRIGGER_TIME_LEN: usize = 23;
+
+/// A key that orders two times of `status_changes` as their text does, compared as two integers instead
+/// of a `memcmp` call (the report compares about seven per dossier); `None` unless the text has the
+/// triggers' fixed width.
+fn time_order_key(at: &[u8]) -> Option<(u128, u64)> {
+    let fixed: &[u8; TRIGGER_TIME_LEN] = at.try_into().ok()?;
+    let (head, tail) = fixed.split_at(16);
+    let mut rest = [0u8; 8];
+    rest[..tail.len()].copy_from_slice(tail);
+    Some((
+        u128::from_be_bytes(head.try_into().ok()?),
+        u64::from_be_bytes(rest),
+    ))
+}
+
+/// The status named by the bytes of a `status_changes` entry.
+fn status_of(name: &[u8]) -> Option<Status> {
+    std::str::from_utf8(name).ok().and_then(Status::parse)
 }
 
 /// Parses a `status_changes` column; malformed entries are skipped, as `history_from_audit` skips entries
@@ -83,20 +111,32 @@ pub fn parse_status_changes_into(text: &str, changes: &mut Vec<StatusChange>) {
 /// nor stops the clock is a no-op there, in any prefix of the time-ordered list — so their times are not
 /// even parsed. Entries recorded out of time order (changes entered after the fact) make the rule unsafe:
 /// then every entry is kept, as [`parse_status_changes_into`] does.
-pub fn parse_deadline_changes_into(text: &str, changes: &mut Vec<StatusChange>) {
+pub fn parse_deadline_changes_into(text: impl AsRef<[u8]>, changes: &mut Vec<StatusChange>) {
+    let text = text.as_ref();
     changes.clear();
-    let mut previous = "";
+    let mut previous: (&[u8], Option<(u128, u64)>) = (b"", None);
     let mut paused = false;
-    for item in text.split(';') {
-        let Some((at, status)) = item.split_once('>') else {
-            continue;
+    for item in text.split(|b| *b == b';') {
+        // The triggers write the time at a fixed width, so the '>' is normally at a known place.
+        let split = match item.get(TRIGGER_TIME_LEN) {
+            Some(b'>') => TRIGGER_TIME_LEN,
+            _ => match memchr::memchr(b'>', item) {
+                Some(i) => i,
+                None => continue,
+            },
         };
-        if at < previous {
-            parse_status_changes_into(text, changes);
+        let (at, status) = (&item[..split], &item[split + 1..]);
+        let key = time_order_key(at);
+        let earlier = match (key, previous.1) {
+            (Some(key), Some(before)) => key < before,
+            _ => at < previous.0,
+        };
+        if earlier {
+            parse_status_changes_into(&String::from_utf8_lossy(text), changes);
             return;
         }
-        previous = at;
-        let Some(to) = Status::parse(status) else {
+        previous = (at, key);
+        let Some(to) = status_of(status) else {
             continue;
         };
         let pause = to == Status::SupplementRequested;
@@ -109,7 +149,7 @@ pub fn parse_deadline_changes_into(text: &str, changes: &mut Vec<StatusChange>) 
                 | Status::NotAccepted
         );
         if (pause || stop || paused)
-            && let Some(at) = parse_local_time(at)
+            && let Some(at) = parse_local_time_bytes(at)
         {
             changes.push(StatusChange { at, to });
             paused = pause;
@@ -193,5 +233,39 @@ mod tests {
             .len(),
             2
         );
+    }
+
+    #[test]
+    fn fixed_width_times_order_like_their_text() {
+        let times = [
+            "2025-12-31 23:59:59.999",
+            "2026-01-01 00:00:00.000",
+            "2026-01-01 00:00:00.001",
+            "2026-01-01 00:00:01.000",
+            "2026-10-01 07:30:00.000",
+        ];
+        for a in times {
+            for b in times {
+                let (ka, kb) = (time_order_key(a.as_bytes()), time_order_key(b.as_bytes()));
+                assert_eq!(ka.cmp(&kb), a.cmp(b), "{a} vs {b}");
+            }
+        }
+        assert_eq!(time_order_key(b"2026-01-01 00:00:00"), None);
+        // One entry recorded after the fact (an earlier time later in the list), both at the fixed width:
+        // the fast path keeps every entry, like the text comparison did.
+        let mut all = Vec::new();
+        parse_deadline_changes_into(
+            "2026-02-12 09:00:00.000>ready;2026-02-12 08:59:59.999>received",
+            &mut all,
+        );
+        assert_eq!(all.len(), 2);
+        // The same bytes as &[u8] and as &str give the same changes.
+        let text =
+            "2026-02-11 09:00:00.000>supplement_requested;2026-02-12 09:00:00.000>processing";
+        let mut from_bytes = Vec::new();
+        parse_deadline_changes_into(text.as_bytes(), &mut from_bytes);
+        parse_deadline_changes_into(text, &mut all);
+        assert_eq!(from_bytes, all);
+        assert_eq!(from_bytes.len(), 2);
     }
 }

@@ -13,6 +13,7 @@ mod events;
 mod facts;
 mod migrations;
 mod outbox;
+mod portal_payment;
 mod portal_status;
 mod procedures;
 mod report_rows;
@@ -34,6 +35,7 @@ pub use outbox::{
     JobState, JobSummary, JobUpdate, OutboxFile, OutboxJob, QueueCounts, QueuePage,
     idempotency_key, now_ms,
 };
+pub use portal_payment::{PortalPayment, PortalPaymentReport, PortalPaymentState};
 pub use portal_status::PortalDossier;
 pub use procedures::ImportReport;
 pub use report_rows::ReportRow;

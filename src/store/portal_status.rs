@@ -1,10 +1,12 @@
 //! What the portal says about submitted dossiers (`portal_dossiers`, migration 2): receipt, national status,
-//! reason, result PDF, and the walk of a local dossier to the status the portal's change feed reports.
+//! reason, result PDF, and the walk of a local dossier to the status the portal's change feed reports
+//! (with the payment status it may carry, `portal_payment.rs`).
 //!
 //! The feed may skip states (a dossier changed twice between polls appears once), so the local dossier moves
 //! along the shortest chain of legal [`Status::transition`] steps, each one audited, in the same transaction
 //! that stores the feed cursor.
 
+use super::portal_payment::PortalPaymentReport;
 use super::{Store, StoreError, utc_now};
 use crate::dossier::Status;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -46,11 +48,14 @@ impl Store {
     }
 
     /// Applies one entry of the portal's change feed: the dossier walks to the reported national status
-    /// through legal transitions (the feed may skip intermediate states), each step audited; `cursor` is
-    /// stored in the settings in the same transaction, so a crash never skips or replays a change.
+    /// through legal transitions (the feed may skip intermediate states), each step audited; the payment
+    /// status, when the entry reports one, goes to the dossier's payment by the rules of
+    /// `store/portal_payment.rs`; `cursor` is stored in the settings in the same transaction, so a crash
+    /// never skips or replays a change.
     pub fn apply_portal_status(
         &mut self,
         update: &PortalDossier,
+        payment: Option<&PortalPaymentReport>,
         cursor_key: &str,
         cursor: i64,
         actor: &str,
@@ -97,6 +102,9 @@ impl Store {
                     }
                     other => other?,
                 }
+            }
+            if let Some(report) = payment {
+                super::portal_payment::apply_in(&tx, &update.code, report, actor).map_err(sql)?;
             }
         }
         tx.execute(

@@ -5,7 +5,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
-use super::facts::parse_local_time;
+use super::facts::parse_local_time_bytes;
 use super::{DATE_TIME, Store, StoreError};
 
 /// One dossier of the report's period; text borrowed from SQLite's row buffer.
@@ -21,8 +21,8 @@ pub struct ReportRow<'r> {
     pub received_at: NaiveDateTime,
     pub due_at: NaiveDateTime,
     pub reappointed_due: Option<NaiveDateTime>,
-    /// migration 3's `status_changes` column (parse with `parse_status_changes`).
-    pub status_changes: &'r str,
+    /// migration 3's `status_changes` column, as stored (ASCII; parse with `parse_deadline_changes_into`).
+    pub status_changes: &'r [u8],
     pub apologies: u64,
     /// `payment_method`, if a payment was recorded.
     pub payment_method: Option<&'r str>,
@@ -60,6 +60,9 @@ impl Store {
         let mut rows = stmt.query([&start, &end]).map_err(|e| self.sql(e))?;
         while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
             let text = |i: usize| r.get_ref(i).and_then(|v| Ok(v.as_str_or_null()?));
+            // Times and status changes are read as bytes: their parsers check them, so a UTF-8 pass over
+            // a few hundred bytes per dossier is saved.
+            let bytes = |i: usize| r.get_ref(i).and_then(|v| Ok(v.as_bytes_or_null()?));
             let code = text(0).map_err(|e| self.sql(e))?.unwrap_or_default();
             let bad = |column: &str, value: &str| StoreError::BadRow {
                 what: "hồ sơ",
@@ -67,9 +70,11 @@ impl Store {
                 message: format!("{column} {value:?}"),
             };
             let time = |i: usize, column: &str| -> Result<Option<NaiveDateTime>, StoreError> {
-                match text(i).map_err(|e| self.sql(e))? {
+                match bytes(i).map_err(|e| self.sql(e))? {
                     None => Ok(None),
-                    Some(t) => parse_local_time(t).map(Some).ok_or_else(|| bad(column, t)),
+                    Some(t) => parse_local_time_bytes(t)
+                        .map(Some)
+                        .ok_or_else(|| bad(column, &String::from_utf8_lossy(t))),
                 }
             };
             let received_at = time(5, "received_at")?.ok_or_else(|| bad("received_at", ""))?;
@@ -83,7 +88,7 @@ impl Store {
                 received_at,
                 due_at,
                 reappointed_due: time(7, "reappointed_due")?,
-                status_changes: text(8).map_err(|e| self.sql(e))?.unwrap_or_default(),
+                status_changes: bytes(8).map_err(|e| self.sql(e))?.unwrap_or_default(),
                 apologies: r.get::<_, i64>(9).map_err(|e| self.sql(e))?.max(0) as u64,
                 payment_method: text(10).map_err(|e| self.sql(e))?,
                 digitized: r.get(11).map_err(|e| self.sql(e))?,

@@ -235,10 +235,14 @@ impl Store {
             }),
             None => None,
         };
+        let payment_via_portal = payment.is_some()
+            && super::portal_payment::payment_via_portal(&self.conn, &code)
+                .map_err(|e| self.sql(e))?;
         Ok(Settlement {
             fees_total_vnd: fees.iter().map(|f| f.amount_vnd).sum(),
             fees,
             payment,
+            payment_via_portal,
             result_return: if result_return == "post" {
                 ResultReturn::Post
             } else {

@@ -81,6 +81,10 @@ pub struct StatusObject {
     #[serde(default)]
     pub reason: Option<String>,
     pub revision: i64,
+    /// The portal extension `payment` (`docs/portal-api.md` § Payment), absent until the portal sets one;
+    /// kept as JSON here so a malformed one is recorded by the sync instead of failing the whole page.
+    #[serde(default)]
+    pub payment: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,14 +1,17 @@
 //! Status sync: reads the portal's change feed from the stored cursor, moves local dossiers through
-//! `Status::transition` to the national status reported, and downloads result PDFs into the blob store; a
-//! download that fails (the portal's answer, a full disk) keeps its reason on the dossier and is retried at
-//! the next poll.
+//! `Status::transition` to the national status reported, records the payment status it reports (rules in
+//! `store/portal_payment.rs`), and downloads result PDFs into the blob store; a download that fails (the
+//! portal's answer, a full disk) keeps its reason on the dossier and is retried at the next poll.
 //!
 //! The cursor (`sync.changed-since` in the settings) is written in the same transaction as the change it
 //! follows (`docs/portal-api.md` § change feed), so a crash neither skips nor double-applies a change.
 
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
 use super::client::{CallError, PortalClient};
 use super::{Event, SyncError};
-use crate::store::{PortalDossier, Store};
+use crate::store::{PortalDossier, PortalPayment, PortalPaymentReport, PortalPaymentState, Store};
 
 /// Settings key of the change-feed cursor.
 pub const CURSOR_KEY: &str = "sync.changed-since";
@@ -47,7 +50,8 @@ pub fn sync_statuses(
                 revision: item.revision,
                 result_sha256: None,
             };
-            store.apply_portal_status(&update, CURSOR_KEY, cursor, actor)?;
+            let payment = item.payment.map(read_payment);
+            store.apply_portal_status(&update, payment.as_ref(), CURSOR_KEY, cursor, actor)?;
             events(&Event::StatusChanged {
                 dossier: item.code,
                 national_status: item.status,
@@ -91,4 +95,45 @@ pub fn sync_statuses(
         });
     }
     Ok(Ok(applied))
+}
+
+/// The `payment` object of a status object (`docs/portal-api.md` § Payment), as sent.
+#[derive(Deserialize)]
+struct WirePayment {
+    status: String,
+    #[serde(default)]
+    receipt_no: Option<String>,
+    #[serde(default)]
+    paid_at: Option<String>,
+    #[serde(default)]
+    refunded_at: Option<String>,
+    #[serde(default)]
+    amount_vnd: Option<u64>,
+}
+
+/// National date `yyyyMMddHHmmss` (Vietnam time, the local time of the store).
+fn national_time(field: &str, text: Option<String>) -> Result<Option<NaiveDateTime>, String> {
+    text.map(|t| {
+        NaiveDateTime::parse_from_str(&t, "%Y%m%d%H%M%S")
+            .map_err(|e| format!("payment.{field} {t:?} không phải ngày yyyyMMddHHmmss ({e})"))
+    })
+    .transpose()
+}
+
+/// Reads and checks the portal's `payment` object; `Err` says what was wrong with it.
+fn read_payment(value: serde_json::Value) -> PortalPaymentReport {
+    let wire: WirePayment =
+        serde_json::from_value(value).map_err(|e| format!("payment không đọc được ({e})"))?;
+    let state = PortalPaymentState::parse(&wire.status)
+        .ok_or_else(|| format!("payment.status {:?} không rõ", wire.status))?;
+    Ok(PortalPayment {
+        state,
+        receipt_no: wire
+            .receipt_no
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty()),
+        paid_at: national_time("paid_at", wire.paid_at)?,
+        refunded_at: national_time("refunded_at", wire.refunded_at)?,
+        amount_vnd: wire.amount_vnd,
+    })
 }

@@ -5,6 +5,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::check::CheckError;
+use crate::payment::PaymentError;
 use crate::processing::ProcessingError;
 use crate::store::StoreError;
 use crate::validate::ValidateError;
@@ -158,6 +159,19 @@ impl From<ProcessingError> for ApiError {
                 ApiError::new(ErrorCode::NotFound, error.to_string())
             }
             ProcessingError::Store(store) => ApiError::internal(&store),
+            other => ApiError::new(ErrorCode::ValidationFailed, other.to_string()),
+        }
+    }
+}
+
+impl From<PaymentError> for ApiError {
+    fn from(error: PaymentError) -> ApiError {
+        match error {
+            PaymentError::NotFound { .. } => ApiError::new(ErrorCode::NotFound, error.to_string()),
+            PaymentError::Store(store) => ApiError::internal(&store),
+            PaymentError::UnknownState { .. } | PaymentError::BadTime { .. } => {
+                ApiError::new(ErrorCode::BadRequest, error.to_string())
+            }
             other => ApiError::new(ErrorCode::ValidationFailed, other.to_string()),
         }
     }

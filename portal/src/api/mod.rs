@@ -6,6 +6,7 @@
 
 pub mod dossiers;
 pub mod error;
+pub mod payments;
 pub mod tus;
 
 use std::collections::HashMap;
@@ -138,6 +139,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/admin/dossiers/{ma_ho_so}/status",
             post(dossiers::admin_set_status).layer(DefaultBodyLimit::max(MAX_ADMIN_BODY)),
+        )
+        .route(
+            "/api/v1/admin/dossiers/{ma_ho_so}/payment",
+            post(payments::admin_set_payment),
         );
     Router::new()
         .merge(uploads)

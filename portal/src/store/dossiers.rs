@@ -6,7 +6,7 @@
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{Store, StoreError, sql};
+use super::{PaymentRow, Store, StoreError, sql};
 use crate::time::{format_national, now_vietnam};
 
 /// One dossier as the portal knows it (status side; the submitted JSON is kept in `body`).
@@ -32,10 +32,13 @@ pub struct DossierRow {
     pub result_sha256: Option<String>,
     /// Size in bytes of the attached result PDF.
     pub result_size: Option<u64>,
+    /// The payment status, once the back office set one (schema version 2).
+    pub payment: Option<PaymentRow>,
 }
 
 const DOSSIER_COLUMNS: &str = "ma_ho_so, office, so_bien_nhan, trang_thai, reason, revision, \
-     received_at, updated_at, returned_at, result_sha256, result_size";
+     received_at, updated_at, returned_at, result_sha256, result_size, \
+     payment_status, payment_receipt, paid_at, payment_amount, refunded_at";
 
 fn dossier_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DossierRow> {
     let size: Option<i64> = row.get(10)?;
@@ -51,6 +54,7 @@ fn dossier_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DossierRow> {
         returned_at: row.get(8)?,
         result_sha256: row.get(9)?,
         result_size: size.and_then(|size| u64::try_from(size).ok()),
+        payment: PaymentRow::from_columns(row, 11)?,
     })
 }
 
@@ -68,7 +72,10 @@ pub struct StoredAnswer {
 #[derive(Debug)]
 pub enum SubmitOutcome {
     /// The dossier was accepted now; `response` was stored under the idempotency key.
-    Created { row: DossierRow, response: Vec<u8> },
+    Created {
+        row: Box<DossierRow>,
+        response: Vec<u8>,
+    },
     /// The key was already used; this is the stored answer (its request hash may differ: caller checks).
     Replayed(StoredAnswer),
     /// A dossier with this `MaHoSo` exists under another idempotency key.
@@ -167,6 +174,7 @@ impl Store {
             returned_at: None,
             result_sha256: None,
             result_size: None,
+            payment: None,
         };
         tx.execute(
             "INSERT INTO dossiers (ma_ho_so, office, so_bien_nhan, trang_thai, body, revision, received_at, updated_at)
@@ -187,12 +195,23 @@ impl Store {
         )
         .map_err(sql("storing an idempotency record"))?;
         tx.commit().map_err(sql("committing a submission"))?;
-        Ok(SubmitOutcome::Created { row, response })
+        Ok(SubmitOutcome::Created {
+            row: Box::new(row),
+            response,
+        })
     }
 
     /// One dossier by `MaHoSo`.
     pub fn get_dossier(&self, ma_ho_so: &str) -> Result<Option<DossierRow>, StoreError> {
         let conn = self.lock()?;
+        Self::dossier_in(&conn, ma_ho_so)
+    }
+
+    /// One dossier by `MaHoSo`, read through `conn` (also inside a caller's transaction).
+    pub(super) fn dossier_in(
+        conn: &rusqlite::Connection,
+        ma_ho_so: &str,
+    ) -> Result<Option<DossierRow>, StoreError> {
         conn.query_row(
             &format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE ma_ho_so = ?1"),
             [ma_ho_so],

@@ -11,10 +11,12 @@
 //! same time; SQLite's locking and the busy timeout make that safe.
 
 mod dossiers;
+mod payments;
 mod tokens;
 mod uploads;
 
 pub use dossiers::{DossierRow, NewSubmission, StoredAnswer, SubmitOutcome};
+pub use payments::{PaymentRow, PaymentState};
 pub use tokens::{Principal, TokenRow};
 pub use uploads::{UploadRow, UploadState};
 
@@ -92,7 +94,7 @@ pub struct Store {
 }
 
 /// Schema version written to `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// Version 1 of the schema. `revision` is a global change counter that makes polling exact.
 const SCHEMA_V1: &str = r#"
@@ -152,6 +154,25 @@ CREATE TABLE counters (
 );
 "#;
 
+/// Version 2: the payment status of each dossier (`docs/portal-api.md` § Payment), set by the back office
+/// (`motcua-portal payment set`, the admin endpoint) and reported in the change feed, with its history.
+const SCHEMA_V2: &str = r#"
+ALTER TABLE dossiers ADD COLUMN payment_status TEXT CHECK (payment_status IN ('unpaid','paid','refunded'));
+ALTER TABLE dossiers ADD COLUMN payment_receipt TEXT;
+ALTER TABLE dossiers ADD COLUMN paid_at TEXT;
+ALTER TABLE dossiers ADD COLUMN payment_amount INTEGER;
+ALTER TABLE dossiers ADD COLUMN refunded_at TEXT;
+CREATE TABLE payment_history (
+    ma_ho_so        TEXT NOT NULL,
+    payment_status  TEXT NOT NULL,
+    payment_receipt TEXT,
+    at              TEXT NOT NULL
+);
+"#;
+
+/// The migrations in order: entry `i` brings the schema to version `i + 1`.
+const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [SCHEMA_V1, SCHEMA_V2];
+
 impl Store {
     /// Opens (creating if needed) the data dir and its database, and migrates the schema.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
@@ -183,10 +204,14 @@ impl Store {
                 known: SCHEMA_VERSION,
             });
         }
-        if version < 1 {
-            // IMMEDIATE so two processes opening a fresh dir at once do not both create tables.
+        for (index, migration) in MIGRATIONS.iter().enumerate() {
+            let target = index as i64 + 1;
+            if version >= target {
+                continue;
+            }
+            // IMMEDIATE so two processes opening the same dir at once do not both migrate.
             conn.execute_batch(&format!(
-                "BEGIN IMMEDIATE; {SCHEMA_V1} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                "BEGIN IMMEDIATE; {migration} PRAGMA user_version = {target}; COMMIT;"
             ))
             .or_else(|first| {
                 // Leave no half-open transaction behind (ROLLBACK fails harmlessly if none is open).
@@ -195,7 +220,7 @@ impl Store {
                 let now: i64 = conn
                     .pragma_query_value(None, "user_version", |row| row.get(0))
                     .map_err(open_err)?;
-                if now >= SCHEMA_VERSION {
+                if now >= target {
                     Ok(())
                 } else {
                     Err(open_err(first))

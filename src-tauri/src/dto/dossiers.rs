@@ -90,6 +90,8 @@ pub struct SettlementDto {
     pub fees: Vec<FeeDto>,
     pub fees_total_vnd: u64,
     pub payment: Option<PaymentDto>,
+    /// The payment came from the portal's payment status ("Thanh toán trực tuyến (qua cổng)").
+    pub payment_via_portal: bool,
     pub result_return: ResultReturn,
     pub postal: Option<PostalDto>,
     pub result: Option<ResultDto>,
@@ -106,6 +108,7 @@ impl From<&Settlement> for SettlementDto {
                 receipt_no: p.receipt_no.clone(),
                 paid_at: Some(p.paid_at),
             }),
+            payment_via_portal: s.payment_via_portal,
             result_return: s.result_return,
             postal: s.postal.as_ref().map(|p| PostalDto {
                 address: p.address.clone(),

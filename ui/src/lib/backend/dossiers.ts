@@ -42,6 +42,8 @@ export interface Settlement {
   fees: Fee[];
   feesTotalVnd: number;
   payment: Payment | null;
+  /** The payment came from the portal's payment status (paid online through the portal). */
+  paymentViaPortal: boolean;
   resultReturn: ResultReturn;
   postal: Postal | null;
   result: { source: 'portal' | 'scan'; attachedAt: string | null } | null;

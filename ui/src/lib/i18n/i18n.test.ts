@@ -57,4 +57,14 @@ describe('timelineText', () => {
     expect(timelineText('en', { action: 'dossier.status', fromStatus: 'draft', toStatus: 'ready' })).toContain('→');
     expect(timelineText('vi', { action: 'dossier.sign', fromStatus: null, toStatus: null })).toBe('Thao tác dossier.sign');
   });
+
+  it('name the portal payment and the sync\'s payment entries in both languages', () => {
+    expect(translate('vi', 'dossiers.method.portal')).toBe('Thanh toán trực tuyến (qua cổng)');
+    for (const action of ['sync.payment_conflict', 'sync.payment_unreadable', 'dossier.payment']) {
+      for (const locale of LOCALES) {
+        const text = timelineText(locale, { action, fromStatus: null, toStatus: null });
+        expect(text, `${locale} ${action}`).not.toContain(action);
+      }
+    }
+  });
 });
