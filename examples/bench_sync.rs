@@ -198,13 +198,16 @@ fn enqueue_and_list(dir: &Path, n: usize) {
 
     // 1. One batch: `motcua submit CODE…` / `Desk::submit_many`, one transaction.
     let t = Instant::now();
+    let cpu = cpu_seconds();
     let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
     desk.submit_many(&refs, "bench").expect("submit_many");
     let took = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
     println!(
-        "enqueue {} jobs in one transaction (submit_many): {took:.2} s ({:.0} jobs/s)",
+        "enqueue {} jobs in one transaction (submit_many): {took:.2} s ({:.0} jobs/s); CPU {:.3} ms per job",
         refs.len(),
-        refs.len() as f64 / took
+        refs.len() as f64 / took,
+        cpu * 1000.0 / refs.len() as f64
     );
 
     // 2. Listing at that size: the whole queue as `motcua queue list` reads it, before (every job with

@@ -140,3 +140,26 @@ fn for_each_caller(error: &StoreError) -> StoreError {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committer's answer means "on the disk" only because its connection commits with
+    /// `synchronous=FULL` (WAL: the commit fsyncs the log before returning); NORMAL would answer before the
+    /// fsync and a power cut could take back a submission the clerk saw succeed.
+    #[test]
+    fn the_committer_connection_syncs_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mode: String = store
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        let synchronous: i64 = store
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), synchronous), ("wal", 2), "2 is FULL");
+    }
+}
