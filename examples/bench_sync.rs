@@ -241,10 +241,12 @@ fn enqueue_and_list(dir: &Path, n: usize) {
     });
     let took = t.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu;
+    let commits = desk.submit_commits();
     println!(
-        "enqueue {} jobs by single Desk::submit calls from {threads} threads (group commit): {took:.2} s ({:.0} jobs/s); CPU {:.3} ms per job",
+        "enqueue {} jobs by single Desk::submit calls from {threads} threads (group commit): {took:.2} s ({:.0} jobs/s) in {commits} commits ({:.1} per commit); CPU {:.3} ms per job",
         grouped.len(),
         grouped.len() as f64 / took,
+        grouped.len() as f64 / commits.max(1) as f64,
         cpu * 1000.0 / grouped.len() as f64
     );
 
