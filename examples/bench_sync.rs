@@ -36,6 +36,10 @@ fn main() {
     if arg("BENCH_SLOW_LINK", 1) > 0 {
         slow_link(&tmp.path().join("slow"));
     }
+    if arg("BENCH_KEEP", 0) > 0 {
+        // For profiling afterwards (e.g. `perf record motcua --data-dir …/queue queue list`).
+        println!("(data kept in {})", tmp.keep().display());
+    }
 }
 
 fn arg(var: &str, default: usize) -> usize {
@@ -213,10 +217,14 @@ fn enqueue_and_list(dir: &Path, n: usize) {
     // 2. Listing at that size: the whole queue as `motcua queue list` reads it, before (every job with
     //    every file, `Desk::queue`) and after (`Desk::queue_summary`), and the screen's page of 100.
     let jobs = desk.queue_summary().expect("summary").len();
-    let full = median_ms(|| drop(desk.queue().expect("list")), 5);
-    let summary = median_ms(|| drop(desk.queue_summary().expect("summary")), 5);
+    let cpu = cpu_seconds();
+    let full = median_ms(|| drop(desk.queue().expect("list")), 10);
+    let full_cpu = (cpu_seconds() - cpu) * 100.0;
+    let cpu = cpu_seconds();
+    let summary = median_ms(|| drop(desk.queue_summary().expect("summary")), 10);
+    let summary_cpu = (cpu_seconds() - cpu) * 100.0;
     println!(
-        "list {jobs} jobs, median of 5: all jobs with their files (Desk::queue, the old `queue list`) {full:.1} ms; summaries (Desk::queue_summary, `queue list` now) {summary:.1} ms"
+        "list {jobs} jobs, median of 10 (mean CPU per call): all jobs with their files (Desk::queue, the old `queue list`) {full:.1} ms ({full_cpu:.0} ms CPU); summaries (Desk::queue_summary, `queue list` now) {summary:.1} ms ({summary_cpu:.0} ms CPU)"
     );
     let page = median_ms(|| drop(desk.queue_page(0, 100).expect("page")), 5);
     println!("queue screen page of 100 with counts (Desk::queue_page), median of 5: {page:.1} ms");
