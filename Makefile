@@ -47,7 +47,8 @@ bench: deps
 	$(CARGO) bench -p motcua --bench motcua_bench
 	$(CARGO) bench -p motcua --bench verify_bench
 	$(CARGO) build -p motcua-portal --bin motcua-portal
-	$(CARGO) run -p motcua --example bench_sync
+	$(CARGO) build --release -p motcua --bin motcua
+	$(CARGO) run --release -p motcua --example bench_sync
 	bash scripts/bench-app.sh
 	$(CARGO) bench -p motcua --bench report_bench
 

@@ -36,6 +36,10 @@ fn main() {
     if arg("BENCH_SLOW_LINK", 1) > 0 {
         slow_link(&tmp.path().join("slow"));
     }
+    if arg("BENCH_KEEP", 0) > 0 {
+        // For profiling afterwards (e.g. `perf record motcua --data-dir …/queue queue list`).
+        println!("(data kept in {})", tmp.keep().display());
+    }
 }
 
 fn arg(var: &str, default: usize) -> usize {
@@ -198,22 +202,29 @@ fn enqueue_and_list(dir: &Path, n: usize) {
 
     // 1. One batch: `motcua submit CODE…` / `Desk::submit_many`, one transaction.
     let t = Instant::now();
+    let cpu = cpu_seconds();
     let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
     desk.submit_many(&refs, "bench").expect("submit_many");
     let took = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
     println!(
-        "enqueue {} jobs in one transaction (submit_many): {took:.2} s ({:.0} jobs/s)",
+        "enqueue {} jobs in one transaction (submit_many): {took:.2} s ({:.0} jobs/s); CPU {:.3} ms per job",
         refs.len(),
-        refs.len() as f64 / took
+        refs.len() as f64 / took,
+        cpu * 1000.0 / refs.len() as f64
     );
 
     // 2. Listing at that size: the whole queue as `motcua queue list` reads it, before (every job with
     //    every file, `Desk::queue`) and after (`Desk::queue_summary`), and the screen's page of 100.
     let jobs = desk.queue_summary().expect("summary").len();
-    let full = median_ms(|| drop(desk.queue().expect("list")), 5);
-    let summary = median_ms(|| drop(desk.queue_summary().expect("summary")), 5);
+    let cpu = cpu_seconds();
+    let full = median_ms(|| drop(desk.queue().expect("list")), 10);
+    let full_cpu = (cpu_seconds() - cpu) * 100.0;
+    let cpu = cpu_seconds();
+    let summary = median_ms(|| drop(desk.queue_summary().expect("summary")), 10);
+    let summary_cpu = (cpu_seconds() - cpu) * 100.0;
     println!(
-        "list {jobs} jobs, median of 5: all jobs with their files (Desk::queue, the old `queue list`) {full:.1} ms; summaries (Desk::queue_summary, `queue list` now) {summary:.1} ms"
+        "list {jobs} jobs, median of 10 (mean CPU per call): all jobs with their files (Desk::queue, the old `queue list`) {full:.1} ms ({full_cpu:.0} ms CPU); summaries (Desk::queue_summary, `queue list` now) {summary:.1} ms ({summary_cpu:.0} ms CPU)"
     );
     let page = median_ms(|| drop(desk.queue_page(0, 100).expect("page")), 5);
     println!("queue screen page of 100 with counts (Desk::queue_page), median of 5: {page:.1} ms");
@@ -238,10 +249,12 @@ fn enqueue_and_list(dir: &Path, n: usize) {
     });
     let took = t.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu;
+    let commits = desk.submit_commits();
     println!(
-        "enqueue {} jobs by single Desk::submit calls from {threads} threads (group commit): {took:.2} s ({:.0} jobs/s); CPU {:.3} ms per job",
+        "enqueue {} jobs by single Desk::submit calls from {threads} threads (group commit): {took:.2} s ({:.0} jobs/s) in {commits} commits ({:.1} per commit); CPU {:.3} ms per job",
         grouped.len(),
         grouped.len() as f64 / took,
+        grouped.len() as f64 / commits.max(1) as f64,
         cpu * 1000.0 / grouped.len() as f64
     );
 

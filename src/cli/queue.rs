@@ -4,7 +4,6 @@
 //! `queue run` prints one line per event (JSON lines with `--json`, the shape of `motcua::sync::Event`).
 
 use super::Failure;
-use super::json::pretty;
 use motcua::Desk;
 use motcua::store::JobSummary;
 use motcua::sync::{self, Event, RunOptions, SyncConfig};
@@ -56,35 +55,38 @@ pub fn list(desk: &Desk, json: bool) -> Result<(), Failure> {
     let jobs = desk.queue_summary()?;
     // One buffered, locked stdout for the whole list (10,000 jobs are 10,000 lines).
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if json {
+    let written = if json {
+        // Streamed into the buffer: no second copy of a 10,000-job document in memory.
         let views: Vec<_> = jobs.iter().map(view).collect();
-        let _ = writeln!(out, "{}", pretty(&views));
-        return Ok(());
-    }
-    if jobs.is_empty() {
-        let _ = writeln!(out, "Hàng đợi trống.");
-    }
-    for job in &jobs {
-        let _ = writeln!(
-            out,
-            "#{:<5} {:<28} {:<10} {:>3} lần  {}/{} byte  {}{}{}",
-            job.id,
-            job.dossier_code,
-            job.state.as_str(),
-            job.attempts,
-            job.bytes_sent,
-            job.bytes_total,
-            job.receipt.as_deref().unwrap_or(""),
-            job.last_error
-                .as_deref()
-                .map(|e| format!("  lỗi: {e}"))
-                .unwrap_or_default(),
-            job.result_error
-                .as_deref()
-                .map(|e| format!("  chưa tải được kết quả: {e}"))
-                .unwrap_or_default()
-        );
-    }
+        serde_json::to_writer_pretty(&mut out, &views)
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(out))
+    } else if jobs.is_empty() {
+        writeln!(out, "Hàng đợi trống.")
+    } else {
+        jobs.iter().try_for_each(|job| {
+            write!(
+                out,
+                "#{:<5} {:<28} {:<10} {:>3} lần  {}/{} byte  {}",
+                job.id,
+                job.dossier_code,
+                job.state.as_str(),
+                job.attempts,
+                job.bytes_sent,
+                job.bytes_total,
+                job.receipt.as_deref().unwrap_or(""),
+            )?;
+            if let Some(e) = &job.last_error {
+                write!(out, "  lỗi: {e}")?;
+            }
+            if let Some(e) = &job.result_error {
+                write!(out, "  chưa tải được kết quả: {e}")?;
+            }
+            writeln!(out)
+        })
+    };
+    // A closed pipe (`motcua queue list | head`) is not an error of the queue.
+    let _ = written.and_then(|()| out.flush());
     Ok(())
 }
 

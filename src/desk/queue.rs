@@ -41,6 +41,16 @@ impl Desk {
             .queue_page(offset, limit.clamp(1, QUEUE_PAGE_MAX))?)
     }
 
+    /// How many group transactions the committer of "Nộp" has committed since this desk opened (the
+    /// benchmark divides the submissions by it: the average group).
+    pub fn submit_commits(&self) -> u64 {
+        self.submitter
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_ref()
+            .map_or(0, |c| c.commits())
+    }
+
     /// Every job, oldest first, as `motcua queue list` shows it: counts and byte totals instead of the
     /// files, and why a job's result could not be downloaded (see [`crate::store::JobSummary`]).
     pub fn queue_summary(&self) -> Result<Vec<JobSummary>, DeskError> {

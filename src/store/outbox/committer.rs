@@ -7,9 +7,9 @@
 //! a thread; callers hand it a dossier code through a channel and wait for their answer. The thread takes
 //! every request waiting when it is free (up to [`MAX_GROUP`]), runs each in its own savepoint of one
 //! IMMEDIATE transaction ([`Store::enqueue_group`]), commits once, and only then answers each caller —
-//! so every caller still returns after *its* row is durable, a refused dossier fails alone, and a lone
-//! submission is committed at once (nothing waits for company). While one group's fsync runs, the next
-//! group gathers.
+//! so every caller still returns after *its* row is durable and a refused dossier fails alone. While one
+//! group's fsync runs, the next group gathers; right after a bigger group the thread also waits up to
+//! [`GATHER`] for that group's callers to come back, and a clerk submitting alone is committed at once.
 
 use crate::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -17,9 +17,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// The most submissions one commit takes (bounds the transaction and the wait of the last in a group).
 pub const MAX_GROUP: usize = 1024;
+
+/// The longest a group waits for the callers of the previous, bigger group to come back (less than one
+/// fsync on an ordinary disk).
+pub const GATHER: Duration = Duration::from_millis(2);
 
 struct Request {
     code: String,
@@ -96,6 +101,7 @@ impl Drop for SubmitCommitter {
 }
 
 fn run(mut store: Store, receiver: Receiver<Request>, commits: &AtomicU64) {
+    let mut last = 1;
     while let Ok(first) = receiver.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -104,6 +110,21 @@ fn run(mut store: Store, receiver: Receiver<Request>, commits: &AtomicU64) {
                 Err(_) => break,
             }
         }
+        // Company is on its way when the previous group was bigger: its callers, just answered, are
+        // sending their next submissions. Wait for them a little ([`GATHER`] at most; in an interleaved
+        // A/B on the loaded machine this gave 54–58 jobs per commit instead of 39–48 and 10,000 submissions
+        // in 2.9–3.7 s instead of 4.0–4.7 s). A clerk submitting alone (groups of one) never waits.
+        if group.len() < last {
+            let deadline = Instant::now() + GATHER;
+            while group.len() < last.min(MAX_GROUP) {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match receiver.recv_timeout(left) {
+                    Ok(request) => group.push(request),
+                    Err(_) => break,
+                }
+            }
+        }
+        last = group.len();
         let requests: Vec<(&str, &str)> = group
             .iter()
             .map(|r| (r.code.as_str(), r.actor.as_str()))
@@ -138,5 +159,28 @@ fn for_each_caller(error: &StoreError) -> StoreError {
             path: PathBuf::new(),
             message: other.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committer's answer means "on the disk" only because its connection commits with
+    /// `synchronous=FULL` (WAL: the commit fsyncs the log before returning); NORMAL would answer before the
+    /// fsync and a power cut could take back a submission the clerk saw succeed.
+    #[test]
+    fn the_committer_connection_syncs_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mode: String = store
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        let synchronous: i64 = store
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), synchronous), ("wal", 2), "2 is FULL");
     }
 }
