@@ -46,7 +46,7 @@ e2e: deps ui-deps
 bench: deps
 	$(CARGO) bench -p motcua --bench motcua_bench
 	$(CARGO) bench -p motcua --bench verify_bench
-	$(CARGO) build -p motcua-portal --bin motcua-portal
+	$(CARGO) build --release -p motcua-portal --bin motcua-portal
 	$(CARGO) build --release -p motcua --bin motcua
 	$(CARGO) run --release -p motcua --example bench_sync
 	bash scripts/bench-app.sh
