@@ -228,7 +228,7 @@ async function main() {
         // Dragging the box 40 px to the right moves it 40 px / scale points.
         const box = browser.$(byTestId('stamp-box'));
         await box.waitForDisplayed(WAIT);
-        await browser.execute((element) => element.scrollIntoView({ block: 'center' }), box);
+        await browser.execute((selector) => document.querySelector(selector)?.scrollIntoView({ block: 'center' }), byTestId('stamp-box'));
         await browser
           .action('pointer')
           .move({ origin: box })
