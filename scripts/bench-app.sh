@@ -28,10 +28,15 @@ profile_dir="$profile"
 
 command -v Xvfb >/dev/null || { echo "bench-app: Xvfb not found (apt-get install -y xvfb)" >&2; exit 1; }
 command -v xdotool >/dev/null || { echo "bench-app: xdotool not found (apt-get install -y xdotool)" >&2; exit 1; }
-(cd ui && npm run build --silent)
-cargo build --quiet --profile "$profile" -p motcua-desk --features custom-protocol
-cargo build --quiet --profile "$profile" -p motcua --bin motcua
-app="$target_dir/$profile_dir/motcua-desk"
+# BENCH_NO_BUILD=1 uses the binaries as they are (rebuilding the UI alone makes cargo re-embed it).
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  (cd ui && npm run build --silent)
+  cargo build --quiet --profile "$profile" -p motcua-desk --features custom-protocol
+  cargo build --quiet --profile "$profile" -p motcua --bin motcua
+fi
+# BENCH_APP_BIN measures another build of the app (e.g. a copy kept from before a change) in the same
+# conditions, for a before/after ratio measured in one sitting.
+app="${BENCH_APP_BIN:-$target_dir/$profile_dir/motcua-desk}"
 cli="$target_dir/$profile_dir/motcua"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/motcua-bench-app.XXXXXX")"
