@@ -5,8 +5,10 @@
 # data folder (desk.e2e.mjs creates a dossier through the window and checks it with the `motcua` CLI;
 # supervisor.e2e.mjs signs in, verifies, configures, reports; queue.e2e.mjs drives the outbox against the
 # sandbox portal, whose database and office token are made here so the app starts with its queue
-# configured; counter.e2e.mjs runs the counter workflow). HOME and XDG_* point into the temporary folder so nothing touches the real
-# profile. Screenshots land in target/e2e-screenshots/. Exits non-zero if any step fails.
+# configured; counter.e2e.mjs runs the counter workflow; flow.e2e.mjs runs the whole flow, from the
+# CCCD to the portal's acceptance and the verify screen, against the same portal). HOME and XDG_* point
+# into the temporary folder so nothing touches the real profile. Screenshots land in
+# target/e2e-screenshots/. Exits non-zero if any step fails.
 #
 # Needs: `npm ci` done in ui/, the `motcua` CLI buildable, xvfb, webkit2gtk-driver, tauri-driver on PATH
 # (or in ~/.cargo/bin). Optional: MOTCUA_E2E_CATALOG (catalogue file; default data/catalog/sample.json),

@@ -14,11 +14,12 @@ fi
 
 # Build: WebKitGTK for the Tauri shell. Tests: Xvfb + WebKitWebDriver for end-to-end runs, poppler/qpdf to
 # check PDFs, NSS tools for pdfsig's trust store, SoftHSM2 as a PKCS#11 token, SANE's test backend as a scanner,
-# ImageMagick and Python for fixtures and reference measurements, zbar to read the receipts' barcodes back.
+# ImageMagick and Python for fixtures and reference measurements, zbar to read the receipts' barcodes back,
+# xdotool for the app start-up bench to sign in through the keyboard (scripts/bench-app.sh).
 packages=(
   build-essential pkg-config curl ca-certificates
   libwebkit2gtk-4.1-dev
-  xvfb xauth webkit2gtk-driver
+  xvfb xauth webkit2gtk-driver xdotool
   poppler-utils qpdf libnss3-tools softhsm2 opensc sane-utils libsane1 imagemagick zbar-tools
   python3 python3-venv python3-pip
 )

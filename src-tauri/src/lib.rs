@@ -117,6 +117,7 @@ pub fn run() {
             commands::counter::sign_dossier,
             commands::counter::issue_receipt_pdf,
             commands::counter::counter_submit,
+            commands::stamp::document_pdf,
         ])
         .build(tauri::generate_context!())
         .map(|app| {

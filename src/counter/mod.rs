@@ -1,9 +1,11 @@
 //! The counter workflow's own logic, between the capture/PDF/signing modules and the `Desk` calls the
 //! desktop screens use (src/desk/counter.rs): reading the applicant from the QR code of a citizen ID card
-//! ([`cccd`]) and the pages of the dossier being captured ([`pages`]).
+//! ([`cccd`]), the pages of the dossier being captured ([`pages`]) and where the signature stamp goes
+//! ([`stamp`]).
 
 pub mod cccd;
 pub mod pages;
+pub mod stamp;
 
 pub use cccd::{CccdData, CccdError, parse_cccd_qr, read_cccd_image};
 
@@ -45,6 +47,8 @@ pub enum CounterError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Stamp(#[from] stamp::StampError),
     #[error("máy quét: {0}")]
     Scan(#[from] crate::capture::scan::ScanError),
     #[error("đã huỷ theo yêu cầu")]
@@ -60,7 +64,7 @@ impl CounterError {
             CounterError::Cccd(_) | CounterError::Page(_) => ErrorCode::FileUnreadable,
             CounterError::NoPages { .. } => ErrorCode::NoPages,
             CounterError::UnknownDocument { .. } => ErrorCode::DossierNotFound,
-            CounterError::Assemble { .. } => ErrorCode::FileUnreadable,
+            CounterError::Assemble { .. } | CounterError::Stamp(_) => ErrorCode::FileUnreadable,
             CounterError::Sign(e) | CounterError::SignDocument { source: e, .. } => sign_code(e),
             CounterError::Scratch { .. } => ErrorCode::FileUnwritable,
             CounterError::Scan(_) => ErrorCode::ScannerFailed,
@@ -83,4 +87,6 @@ fn sign_code(e: &SignError) -> ErrorCode {
         _ => ErrorCode::SigningFailed,
     }
 }
-pub use crate::desk::{AssembledDocument, ImportOutcome, SignKey, SignSummary, TokenChoice};
+pub use crate::desk::{
+    AssembledDocument, ImportOutcome, SignKey, SignSummary, SignWith, TokenChoice,
+};

@@ -10,6 +10,7 @@ use super::{Desk, DeskError};
 use crate::capture::scan::{ScanDevice, ScanRequest};
 use crate::capture::{ImportOptions, ScanSource, Scanimage};
 use crate::counter::pages::{assembly_input, split_file};
+use crate::counter::stamp::{StampError, StampPlacement, page_boxes};
 use crate::counter::{CccdData, CounterError, read_cccd_image};
 use crate::dossier::{Dossier, Status};
 use crate::pdf::{AssembleOptions, BlankPolicy, DocumentInfo, assemble};
@@ -48,6 +49,14 @@ pub enum SignKey {
         token: String,
         key_label: Option<String>,
     },
+}
+
+/// How a dossier is signed: the key, its password or PIN (never stored), and where the stamp goes.
+#[derive(Debug, Clone, Copy)]
+pub struct SignWith<'a> {
+    pub key: &'a SignKey,
+    pub secret: &'a str,
+    pub stamp: StampPlacement,
 }
 
 /// A token found through a configured module.
@@ -345,7 +354,8 @@ impl Desk {
 
     /// Signs every assembled document of dossier `code` with one unlock of `key` (`secret` is the .p12
     /// password or the token PIN; it is neither stored nor logged), then marks the dossier signed.
-    /// `progress(done, total, doc_code)` runs before each document and once at the end.
+    /// `progress(done, total, doc_code)` runs before each document and once at the end. The visible stamp
+    /// goes at the default place ([`StampPlacement::default`]); [`Desk::sign_dossier_with`] chooses it.
     pub fn sign_dossier(
         &self,
         code: &str,
@@ -353,8 +363,27 @@ impl Desk {
         secret: &str,
         actor: &str,
         cancel: &AtomicBool,
+        progress: impl FnMut(usize, usize, &str),
+    ) -> Result<SignSummary, DeskError> {
+        let how = SignWith {
+            key,
+            secret,
+            stamp: StampPlacement::default(),
+        };
+        self.sign_dossier_with(code, &how, actor, cancel, progress)
+    }
+
+    /// [`Desk::sign_dossier`] with the stamp placed as `how.stamp` says, fitted to each document (page
+    /// capped at its last page, box kept inside the page: [`StampPlacement::fit`]).
+    pub fn sign_dossier_with(
+        &self,
+        code: &str,
+        how: &SignWith<'_>,
+        actor: &str,
+        cancel: &AtomicBool,
         mut progress: impl FnMut(usize, usize, &str),
     ) -> Result<SignSummary, DeskError> {
+        let (key, secret) = (how.key, how.secret);
         let dossier = self.dossier(code)?;
         let recorded = self.capture_documents(&dossier.code)?;
         let assembled = |doc: &str| {
@@ -390,11 +419,6 @@ impl Desk {
         let options = SignOptions {
             reason: Some(format!("Tiếp nhận hồ sơ {}", dossier.code)),
             location: Some(office.name.clone()),
-            visible: Some(VisibleSignature {
-                rect: [330.0, 36.0, 230.0, 64.0],
-                organisation: None,
-                seal: None,
-            }),
             ..SignOptions::default()
         };
         let scratch = scratch_dir(self)?;
@@ -404,6 +428,23 @@ impl Desk {
             progress(index, work.len(), doc_code);
             let input = self.with_store(|s| s.blobs().path_of(sha));
             let out = scratch.path().join(format!("{index:03}.pdf"));
+            let (page, rect) = how
+                .stamp
+                .fit(&page_boxes(&input).map_err(CounterError::from)?)
+                .ok_or_else(|| {
+                    CounterError::from(StampError::NoPages {
+                        path: input.clone(),
+                    })
+                })?;
+            let options = SignOptions {
+                page,
+                visible: Some(VisibleSignature {
+                    rect,
+                    organisation: None,
+                    seal: None,
+                }),
+                ..options.clone()
+            };
             sign_file(&input, &out, signer.as_ref(), &options).map_err(|source| {
                 CounterError::SignDocument {
                     document: doc_code.clone(),

@@ -29,6 +29,7 @@ pub use dossier_files::DossierFileError;
 pub use apology::ApologyCandidate;
 mod reports;
 pub mod settings;
+mod stamp;
 mod users;
 mod verify;
 
@@ -38,7 +39,7 @@ pub use settings::{OfficeSetting, SettingError, TrustedCertificate};
 pub use verify::{VerifyOutcome, collect_pdfs, combined_html};
 
 pub use crate::store::ImportReport;
-pub use counter::{AssembledDocument, ImportOutcome, SignKey, SignSummary, TokenChoice};
+pub use counter::{AssembledDocument, ImportOutcome, SignKey, SignSummary, SignWith, TokenChoice};
 
 /// Setting key for the agency identifier that prefixes dossier codes.
 pub const AGENCY_CODE: &str = "agency.code";

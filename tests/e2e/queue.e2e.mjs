@@ -15,26 +15,23 @@
  * PORTAL_PORT, and REPO (the repository root, for the test scan and the test PKI).
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { signIn } from './lib/accounts.mjs';
 import { byTestId, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
+import { startPortal, stopPortal } from './lib/portal.mjs';
 
 
 
 const MOTCUA_BIN = requiredEnv('MOTCUA_BIN');
 requiredEnv('MOTCUA_DATA_DIR');
-const PORTAL_BIN = requiredEnv('PORTAL_BIN');
-const PORTAL_DB = requiredEnv('PORTAL_DB');
-const PORTAL_PORT = requiredEnv('PORTAL_PORT');
 const REPO = requiredEnv('REPO');
 
 const SCAN = path.join(REPO, 'tests/fixtures/scans/text-border-150.jpg');
 const P12 = path.join(REPO, 'tests/fixtures/pki/signer-rsa2048.p12');
 const P12_PASSWORD = 'matkhau-thu-nghiem'; // the test PKI's password (tests/fixtures/pki/README.md)
-const TRUST = path.join(REPO, 'tests/fixtures/pki/root.cert.pem');
 /** Waits on the network (portal start, the probe's period, an upload) are longer than DOM waits. */
 const WAIT = { timeout: 60000, interval: 200 };
 
@@ -60,32 +57,6 @@ function signedDossier(work, name) {
   motcua(['dossier', 'status', code, 'ready']);
   motcua(['dossier', 'status', code, 'signed']);
   return code;
-}
-
-/** Starts the portal and resolves once it listens; the child is returned for stopping. */
-function startPortal() {
-  const child = spawn(
-    PORTAL_BIN,
-    ['--db', PORTAL_DB, 'serve', '--bind', `127.0.0.1:${PORTAL_PORT}`, '--trust', TRUST],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('listening on')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`motcua-portal exited with ${code}: ${out}`)));
-  });
-}
-
-function stopPortal(child) {
-  return new Promise((resolve) => {
-    if (!child || child.exitCode !== null) return resolve();
-    child.removeAllListeners('exit');
-    child.on('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 async function waitForConnectivity(browser, value) {

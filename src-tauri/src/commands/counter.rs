@@ -11,6 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use base64::Engine;
+use motcua::counter::SignWith;
+use motcua::counter::stamp::StampPlacement;
 use motcua::store::CapturePage;
 use tauri::{AppHandle, Emitter, State};
 
@@ -20,6 +22,7 @@ use crate::dto::counter::{
     AssembledDto, CaptureDocumentDto, CaptureStateDto, CccdDto, ImportOutcomeDto, PageDto,
     ProgressDto, ScanRequestDto, ScannerDto, SignKeyDto, SignSummaryDto, SubmittedDto, TokenDto,
 };
+use crate::dto::stamp::StampDto;
 use crate::error::ErrorEnvelope;
 use crate::state::DeskState;
 
@@ -250,8 +253,10 @@ pub async fn counter_tokens(state: State<'_, DeskState>) -> Result<Vec<TokenDto>
         .collect())
 }
 
-/// Signs every assembled document of the dossier with one unlock of the key.
+/// Signs every assembled document of the dossier with one unlock of the key, the visible stamp where the
+/// preview put it (`stamp`; the default place when absent).
 #[tauri::command]
+#[allow(clippy::too_many_arguments)] // a Tauri command's arguments are its wire fields
 pub async fn sign_dossier(
     app: AppHandle,
     state: State<'_, DeskState>,
@@ -259,19 +264,21 @@ pub async fn sign_dossier(
     code: String,
     key: SignKeyDto,
     secret: String,
+    stamp: Option<StampDto>,
 ) -> Result<SignSummaryDto, ErrorEnvelope> {
     let desk = state.desk()?;
     let actor = state.actor().to_owned();
     let cancel = work.start();
     let summary = blocking(move || {
-        desk.sign_dossier(
-            &code,
-            &key.into(),
-            &secret,
-            &actor,
-            &cancel,
-            |done, total, doc| progress(&app, "sign", done, total, doc),
-        )
+        let key = key.into();
+        let how = SignWith {
+            key: &key,
+            secret: &secret,
+            stamp: stamp.map(StampPlacement::from).unwrap_or_default(),
+        };
+        desk.sign_dossier_with(&code, &how, &actor, &cancel, |done, total, doc| {
+            progress(&app, "sign", done, total, doc)
+        })
     })
     .await?;
     Ok(SignSummaryDto {

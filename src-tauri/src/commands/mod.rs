@@ -17,6 +17,7 @@ use tauri::State;
 pub mod reports;
 pub mod session;
 pub mod settings;
+pub mod stamp;
 pub mod verify;
 
 /// Runs a blocking core call off the async runtime's worker threads.

@@ -9,6 +9,7 @@ pub mod queue;
 pub mod reports;
 pub mod session;
 pub mod settings;
+pub mod stamp;
 pub mod verify;
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -31,7 +31,7 @@ export function counterBackend(call: Call): CounterApi {
     assembleDocuments: (code, docCodes) => call('assemble_documents', { code, docCodes }),
     cancelCounterWork: () => call('counter_cancel'),
     signingTokens: () => call('counter_tokens'),
-    signDossier: (code, key, secret) => call('sign_dossier', { code, key, secret }),
+    signDossier: (code, key, secret, stamp) => call('sign_dossier', { code, key, secret, stamp: stamp ?? null }),
     issueReceiptPdf: async (code) => new Uint8Array(await call<ArrayBuffer>('issue_receipt_pdf', { code })),
     submitDossier: (code) => call('counter_submit', { code }),
     pickFiles: async (kind, multiple) => {

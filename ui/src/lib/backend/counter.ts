@@ -2,6 +2,7 @@
  * Wire types and methods of the counter screens (reception, capture, sign, receipt): mirrors of
  * `src-tauri/src/dto/counter.rs` (camelCase), and the `CounterApi` part of the `Backend`.
  */
+import type { StampPlacement } from '../counter/stamp';
 import type { Dossier } from './types';
 
 /** What the QR code of a citizen ID card says. Dates are `yyyy-mm-dd`. */
@@ -113,7 +114,8 @@ export interface CounterApi {
   assembleDocuments(code: string, docCodes: string[]): Promise<AssembledDocument[]>;
   cancelCounterWork(): Promise<void>;
   signingTokens(): Promise<Token[]>;
-  signDossier(code: string, key: SignKey, secret: string): Promise<SignSummary>;
+  /** `stamp`: where the visible stamp goes (the core's default place when absent). */
+  signDossier(code: string, key: SignKey, secret: string, stamp?: StampPlacement): Promise<SignSummary>;
   issueReceiptPdf(code: string): Promise<Uint8Array>;
   submitDossier(code: string): Promise<Submitted>;
   /** Shows the system's file picker; resolves to the chosen paths (empty when cancelled). */

@@ -9,12 +9,14 @@ import { dossiersUnavailable } from './dossiers';
 import { tauriBackend } from './tauri';
 import { BackendError, type Backend } from './types';
 import { supervisorUnavailable } from './supervisor';
+import { stampUnavailable } from './stamp';
 
 export * from './types';
 export * from './supervisor';
 export * from './queue';
 export * from './counter';
 export * from './dossiers';
+export * from './stamp';
 
 function unavailable(): Promise<never> {
   return Promise.reject(new BackendError({ code: 'internal', message: 'not running inside the MotCua Desk shell' }));
@@ -41,5 +43,6 @@ export function createBackend(): Backend {
     onQueueEvent: () => Promise.resolve(() => {}),
     ...counterUnavailable(unavailable),
     ...dossiersUnavailable(unavailable),
+    ...stampUnavailable(unavailable),
   };
 }

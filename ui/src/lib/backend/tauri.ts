@@ -8,6 +8,7 @@ import { listen } from '@tauri-apps/api/event';
 import type { QueueEvent, QueueJob, QueuePage, QueueStatus } from './queue';
 import { counterBackend } from './counter-tauri';
 import { dossiersBackend } from './dossiers';
+import { stampBackend } from './stamp';
 import { BackendError, type Backend, type Dossier, type NewDossier, type Procedure, type TimelineEntry } from './types';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -26,7 +27,7 @@ export function tauriBackend(): Backend {
     getDossier: (code) => call<Dossier>('get_dossier', { code }),
     createDossier: (dossier: NewDossier) => call<Dossier>('create_dossier', { dossier }),
     dossierTimeline: (code) => call<TimelineEntry[]>('dossier_timeline', { code }),
-    uiReady: () => call<void>('ui_ready').catch(() => undefined),
+    uiReady: (stage) => call<void>('ui_ready', { stage: stage ?? 'list' }).catch(() => undefined),
     ...supervisorTauri(call),
     queuePage: (offset, limit) => call<QueuePage>('queue_page', { offset, limit }),
     queueStatus: () => call<QueueStatus>('queue_status'),
@@ -38,5 +39,6 @@ export function tauriBackend(): Backend {
     onQueueEvent: (handler) => listen<QueueEvent>('queue://job', (event) => handler(event.payload)),
     ...counterBackend(call),
     ...dossiersBackend(call),
+    ...stampBackend(call),
   };
 }

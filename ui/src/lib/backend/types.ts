@@ -7,6 +7,7 @@ import type { SupervisorApi } from './supervisor';
 import type { QueueApi } from './queue';
 import type { CounterApi } from './counter';
 import type { Deadline, DossiersApi } from './dossiers';
+import type { StampApi } from './stamp';
 
 export type ApplicantKind = 'citizen' | 'business' | 'agency' | 'organisation';
 export type Channel = 'counter' | 'online' | 'postal';
@@ -137,12 +138,12 @@ export class BackendError extends Error {
 }
 
 /** Everything the UI asks of the backend. Each method rejects with a `BackendError`. */
-export interface Backend extends SupervisorApi, QueueApi, CounterApi, DossiersApi {
+export interface Backend extends SupervisorApi, QueueApi, CounterApi, DossiersApi, StampApi {
   listProcedures(): Promise<Procedure[]>;
   listDossiers(): Promise<Dossier[]>;
   getDossier(code: string): Promise<Dossier>;
   createDossier(dossier: NewDossier): Promise<Dossier>;
   dossierTimeline(code: string): Promise<TimelineEntry[]>;
   /** Tells the shell the first screen shows data (the start-up benchmark times this). Never rejects. */
-  uiReady(): Promise<void>;
+  uiReady(stage?: 'gate' | 'list'): Promise<void>;
 }

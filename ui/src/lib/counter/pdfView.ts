@@ -31,3 +31,33 @@ export async function renderPdf(bytes: Uint8Array, container: HTMLElement, scale
     await pdf.destroy();
   }
 }
+
+/** What `renderPage` drew: the document's page count, and the page's size in points and the scale used. */
+export interface RenderedPage {
+  pages: number;
+  width: number;
+  height: number;
+  scale: number;
+}
+
+/**
+ * Draws page `number` (capped to the document's pages) of `bytes` onto `canvas`, `widthPx` wide, in the
+ * page's unrotated user space (its /Rotate ignored), the space a signature widget's /Rect is in: the Ký
+ * số screen places the stamp box over it.
+ */
+export async function renderPage(bytes: Uint8Array, canvas: HTMLCanvasElement, number: number, widthPx: number): Promise<RenderedPage> {
+  const pdf = await getDocument({ data: bytes.slice(), isEvalSupported: false }).promise;
+  try {
+    const page = await pdf.getPage(Math.min(Math.max(1, number), pdf.numPages));
+    const unit = page.getViewport({ scale: 1, rotation: 0 });
+    const scale = widthPx / unit.width;
+    const viewport = page.getViewport({ scale, rotation: 0 });
+    canvas.width = Math.ceil(viewport.width);
+    canvas.height = Math.ceil(viewport.height);
+    await page.render({ canvas, viewport }).promise;
+    page.cleanup();
+    return { pages: pdf.numPages, width: unit.width, height: unit.height, scale };
+  } finally {
+    await pdf.destroy();
+  }
+}
