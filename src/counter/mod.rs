@@ -4,6 +4,7 @@
 
 pub mod cccd;
 pub mod pages;
+pub mod preview;
 
 pub use cccd::{CccdData, CccdError, parse_cccd_qr, read_cccd_image};
 
