@@ -2,6 +2,7 @@
 //! [`ErrorEnvelope`] out. Core calls touch SQLite, so they run on Tauri's blocking pool
 //! (`spawn_blocking`) and the UI thread never waits on the disk.
 
+pub mod capture;
 pub mod counter;
 pub mod dossiers;
 pub mod probe;

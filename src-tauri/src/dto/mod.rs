@@ -2,6 +2,7 @@
 //! stay free of UI concerns. Each DTO converts from or into exactly one core type; `ui/src/lib/backend/
 //! types.ts` mirrors these structs field for field.
 
+pub mod capture;
 pub mod counter;
 pub mod dossiers;
 pub mod queue;
