@@ -206,6 +206,42 @@ async function main() {
       },
     ],
     [
+      'Quét: the large preview opens with Space, compares the original with the cleanup per colour mode, moves with → and closes with Esc',
+      async () => {
+        const [first, second] = tp1;
+        await browser.$(`[data-page-id="${first}"]`).click();
+        await browser.keys([' ']);
+        const preview = browser.$(byTestId('page-preview'));
+        await preview.waitForExist(WAIT);
+        assert.equal(await preview.getAttribute('data-page-id'), String(first));
+        const loaded = () => browser.waitUntil(async () => (await preview.getAttribute('data-loaded')) === 'true', SLOW);
+        await loaded();
+        // The page was turned a quarter: the original preview is landscape.
+        const image = browser.$(byTestId('preview-image'));
+        assert.ok(Number(await image.getAttribute('data-width')) > Number(await image.getAttribute('data-height')), 'turned page shown turned');
+        assert.equal(await preview.getAttribute('data-result-mode'), '');
+        await browser.$(byTestId('preview-mode-bw')).click();
+        await browser.waitUntil(async () => (await preview.getAttribute('data-result-mode')) === 'bw', SLOW);
+        assert.match(await browser.$(byTestId('preview-result')).getText(), /Đen trắng/);
+        await screenshot(browser, 'capture-03b-preview-bw');
+        // The digit keys pick the mode: 3 = colour, on the same page.
+        await browser.keys(['3']);
+        await browser.waitUntil(async () => (await preview.getAttribute('data-result-mode')) === 'color', SLOW);
+        await browser.keys([Key.ArrowRight]);
+        await browser.waitUntil(async () => (await preview.getAttribute('data-page-id')) === String(second), WAIT);
+        await loaded();
+        await browser.keys([Key.Escape]);
+        await preview.waitForExist({ ...WAIT, reverse: true });
+        // The grid's selection followed the preview.
+        assert.equal(await browser.$(`[data-page-id="${second}"]`).getAttribute('aria-pressed'), 'true');
+        // A double-click opens it too; the Close button closes it.
+        await browser.$(`[data-page-id="${first}"]`).doubleClick();
+        await preview.waitForExist(WAIT);
+        await browser.$(byTestId('preview-close')).click();
+        await preview.waitForExist({ ...WAIT, reverse: true });
+      },
+    ],
+    [
       'Quét: the documents are assembled in the background and attached to the dossier',
       async () => {
         await browser.$(byTestId('btn-assemble')).click();
