@@ -275,10 +275,9 @@ pub fn despeckle(bilevel: &mut GrayImage, max_area: usize) -> usize {
         }
     }
     let mut cleared = 0;
-    for i in 0..runs.len() {
+    for (i, &(start, length)) in runs.iter().enumerate() {
         let root = find(&mut parent, i);
         if area[root] as usize <= max_area {
-            let (start, length) = runs[i];
             pixels[start..start + length as usize].fill(PAPER);
             cleared += length as usize;
         }
