@@ -369,7 +369,7 @@ export const en: Record<MessageKey, string> = {
   'capture.move': 'Move',
   'capture.pageLabel': 'Page {n}, from file {source}',
   'capture.empty': 'This document has no pages yet. Scan, import files, or drop files on the window.',
-  'capture.keys': 'Keys: ←/→ select page · Space or double-click preview · Ctrl+←/→ move · R rotate right · Shift+R rotate left · Delete remove · Ctrl+O import',
+  'capture.keys': 'Keys: ←/→ select page · Space or double-click preview · Ctrl+←/→ move · R rotate right · Shift+R rotate left · Delete remove · Ctrl+Z undo · Ctrl+O import',
   'capture.toSign': 'Go on to Sign',
   'sign.documents': 'Documents to sign',
   'sign.signed': 'Signed',
@@ -486,6 +486,11 @@ export const en: Record<MessageKey, string> = {
   'timeline.dossier.result_return': 'Result collection changed',
   'timeline.apology.issued': 'Form 04 apology slip issued',
   'timeline.receipt.issued': 'Form 01 receipt printed',
+  // Re-scan one page and undo on the capture screen.
+  'capture.rescan': 'Re-scan page',
+  'capture.rescanPending': 'Page {n} will be replaced by the next scanned or imported page.',
+  'capture.rescanCancel': 'Keep the page',
+  'capture.undo': 'Undo',
   // The capture screen's large page preview.
   'preview.title': 'Page {n}/{total}',
   'preview.open': 'Preview',
