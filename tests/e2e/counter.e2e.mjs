@@ -242,6 +242,34 @@ async function main() {
       },
     ],
     [
+      'Quét: Ctrl+Z takes back the turn; "Quét lại trang" replaces the third page in place with the next import',
+      async () => {
+        const [first, second, third] = tp1;
+        const rotation = () => browser.$(`[data-page-id="${first}"]`).getAttribute('data-rotation');
+        await browser.$(`[data-page-id="${first}"]`).click();
+        await browser.$(byTestId('btn-page-rotate')).click();
+        await browser.waitUntil(async () => (await rotation()) === '180', WAIT);
+        await browser.keys([Key.Control, 'z']);
+        await browser.keys([Key.Control]);
+        await browser.waitUntil(async () => (await rotation()) === '90', { ...WAIT, timeoutMsg: 'Ctrl+Z turned the page back' });
+        await browser.$(`[data-page-id="${third}"]`).click();
+        await browser.$(byTestId('btn-page-rescan')).click();
+        await browser.$(byTestId('rescan-pending')).waitForExist(WAIT);
+        await fill(browser, 'capture-paths', fixture('scans', 'text-skew+2.5-150.jpg'));
+        await browser.$(byTestId('btn-import-paths')).click();
+        await browser.waitUntil(async () => {
+          const ids = await pageIds(browser);
+          return ids.length === 3 && !ids.includes(third);
+        }, { ...SLOW, timeoutMsg: 'the third page was replaced' });
+        const now = await pageIds(browser);
+        assert.deepEqual(now.slice(0, 2), [first, second]);
+        assert.match(await browser.$(`[data-page-id="${now[2]}"]`).getAttribute('aria-label'), /text-skew\+2\.5-150\.jpg/);
+        assert.equal(await browser.$(byTestId('rescan-pending')).isExisting(), false);
+        tp1 = now;
+        await screenshot(browser, 'capture-03c-rescanned');
+      },
+    ],
+    [
       'Quét: the documents are assembled in the background and attached to the dossier',
       async () => {
         await browser.$(byTestId('btn-assemble')).click();
