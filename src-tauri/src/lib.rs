@@ -108,6 +108,7 @@ pub fn run() {
             commands::counter::scan_devices,
             commands::counter::scan_pages,
             commands::counter::page_thumbnail,
+            commands::capture::page_preview,
             commands::counter::arrange_pages,
             commands::counter::rotate_page,
             commands::counter::delete_page,

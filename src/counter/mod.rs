@@ -6,6 +6,7 @@
 pub mod cccd;
 pub mod pages;
 pub mod stamp;
+pub mod preview;
 
 pub use cccd::{CccdData, CccdError, parse_cccd_qr, read_cccd_image};
 

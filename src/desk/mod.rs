@@ -5,6 +5,7 @@
 //! UI maps to Vietnamese or English text. It is `Send + Sync`: the store sits behind a mutex, which is cheap at
 //! counter scale (one clerk, a handful of writes a minute).
 
+mod capture_preview;
 mod counter;
 mod queue;
 

@@ -207,6 +207,70 @@ async function main() {
       },
     ],
     [
+      'Quét: the large preview opens with Space, compares the original with the cleanup per colour mode, moves with → and closes with Esc',
+      async () => {
+        const [first, second] = tp1;
+        await browser.$(`[data-page-id="${first}"]`).click();
+        await browser.keys([' ']);
+        const preview = browser.$(byTestId('page-preview'));
+        await preview.waitForExist(WAIT);
+        assert.equal(await preview.getAttribute('data-page-id'), String(first));
+        const loaded = () => browser.waitUntil(async () => (await preview.getAttribute('data-loaded')) === 'true', SLOW);
+        await loaded();
+        // The page was turned a quarter: the original preview is landscape.
+        const image = browser.$(byTestId('preview-image'));
+        assert.ok(Number(await image.getAttribute('data-width')) > Number(await image.getAttribute('data-height')), 'turned page shown turned');
+        assert.equal(await preview.getAttribute('data-result-mode'), '');
+        await browser.$(byTestId('preview-mode-bw')).click();
+        await browser.waitUntil(async () => (await preview.getAttribute('data-result-mode')) === 'bw', SLOW);
+        assert.match(await browser.$(byTestId('preview-result')).getText(), /Đen trắng/);
+        await screenshot(browser, 'capture-03b-preview-bw');
+        // The digit keys pick the mode: 3 = colour, on the same page.
+        await browser.keys(['3']);
+        await browser.waitUntil(async () => (await preview.getAttribute('data-result-mode')) === 'color', SLOW);
+        await browser.keys([Key.ArrowRight]);
+        await browser.waitUntil(async () => (await preview.getAttribute('data-page-id')) === String(second), WAIT);
+        await loaded();
+        await browser.keys([Key.Escape]);
+        await preview.waitForExist({ ...WAIT, reverse: true });
+        // The grid's selection followed the preview.
+        assert.equal(await browser.$(`[data-page-id="${second}"]`).getAttribute('aria-pressed'), 'true');
+        // A double-click opens it too; the Close button closes it.
+        await browser.$(`[data-page-id="${first}"]`).doubleClick();
+        await preview.waitForExist(WAIT);
+        await browser.$(byTestId('preview-close')).click();
+        await preview.waitForExist({ ...WAIT, reverse: true });
+      },
+    ],
+    [
+      'Quét: Ctrl+Z takes back the turn; "Quét lại trang" replaces the third page in place with the next import',
+      async () => {
+        const [first, second, third] = tp1;
+        const rotation = () => browser.$(`[data-page-id="${first}"]`).getAttribute('data-rotation');
+        await browser.$(`[data-page-id="${first}"]`).click();
+        await browser.$(byTestId('btn-page-rotate')).click();
+        await browser.waitUntil(async () => (await rotation()) === '180', WAIT);
+        await browser.keys([Key.Control, 'z']);
+        await browser.keys([Key.Control]);
+        await browser.waitUntil(async () => (await rotation()) === '90', { ...WAIT, timeoutMsg: 'Ctrl+Z turned the page back' });
+        await browser.$(`[data-page-id="${third}"]`).click();
+        await browser.$(byTestId('btn-page-rescan')).click();
+        await browser.$(byTestId('rescan-pending')).waitForExist(WAIT);
+        await fill(browser, 'capture-paths', fixture('scans', 'text-skew+2.5-150.jpg'));
+        await browser.$(byTestId('btn-import-paths')).click();
+        await browser.waitUntil(async () => {
+          const ids = await pageIds(browser);
+          return ids.length === 3 && !ids.includes(third);
+        }, { ...SLOW, timeoutMsg: 'the third page was replaced' });
+        const now = await pageIds(browser);
+        assert.deepEqual(now.slice(0, 2), [first, second]);
+        assert.match(await browser.$(`[data-page-id="${now[2]}"]`).getAttribute('aria-label'), /text-skew\+2\.5-150\.jpg/);
+        assert.equal(await browser.$(byTestId('rescan-pending')).isExisting(), false);
+        tp1 = now;
+        await screenshot(browser, 'capture-03c-rescanned');
+      },
+    ],
+    [
       'Quét: the documents are assembled in the background and attached to the dossier',
       async () => {
         await browser.$(byTestId('btn-assemble')).click();

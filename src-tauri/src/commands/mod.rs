@@ -3,6 +3,7 @@
 //! (`spawn_blocking`) and the UI thread never waits on the disk.
 
 pub mod calendar;
+pub mod capture;
 pub mod counter;
 pub mod dossiers;
 pub mod probe;

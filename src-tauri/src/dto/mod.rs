@@ -3,6 +3,7 @@
 //! types.ts` mirrors these structs field for field.
 
 pub mod calendar;
+pub mod capture;
 pub mod counter;
 pub mod dossiers;
 pub mod queue;

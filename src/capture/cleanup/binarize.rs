@@ -39,14 +39,25 @@ impl SauvolaParams {
 }
 
 /// Binarize a greyscale page with Sauvola's method. Output pixels are [`INK`] or [`PAPER`].
+///
+/// Per row, prefix sums over the column sums give each window's sum with two look-ups; the
+/// common case (a pixel brighter than its window's mean is paper) is decided in exact integer
+/// arithmetic, and only pixels below the mean reach the floating-point threshold.
 pub fn sauvola(grey: &GrayImage, params: SauvolaParams) -> GrayImage {
     let (width, height) = grey.dimensions();
     let (w, h) = (width as usize, height as usize);
+    if w == 0 || h == 0 {
+        return GrayImage::new(width, height);
+    }
     let radius = (params.window / 2) as usize;
     let src = grey.as_raw();
     let mut out = vec![PAPER; w * h];
-    let mut col_sum = vec![0u64; w];
-    let mut col_sq = vec![0u64; w];
+    // Column sums over the window's rows: at most 65,025 per row, so u32 holds any window
+    // shorter than 66,000 rows.
+    let mut col_sum = vec![0u32; w];
+    let mut col_sq = vec![0u32; w];
+    let mut prefix_sum = vec![0u64; w + 1];
+    let mut prefix_sq = vec![0u64; w + 1];
     let one_minus_k = 1.0 - params.k;
     let k_over_range = params.k / params.range;
     // The shortcuts below need k ≥ 0 and R at least the largest possible deviation (127.5).
@@ -63,46 +74,68 @@ pub fn sauvola(grey: &GrayImage, params: SauvolaParams) -> GrayImage {
         let y0 = y.saturating_sub(radius);
         let y1 = (y + radius).min(h - 1);
         let rows = (y1 - y0 + 1) as u64;
-        let mut sum = 0u64;
-        let mut sq = 0u64;
-        for x in 0..=radius.min(w - 1) {
-            sum += col_sum[x];
-            sq += col_sq[x];
+        let (mut running_sum, mut running_sq) = (0u64, 0u64);
+        for (x, (&s, &q)) in col_sum.iter().zip(&col_sq).enumerate() {
+            running_sum += u64::from(s);
+            running_sq += u64::from(q);
+            prefix_sum[x + 1] = running_sum;
+            prefix_sq[x + 1] = running_sq;
         }
         let line = &src[y * w..(y + 1) * w];
         let out_line = &mut out[y * w..(y + 1) * w];
         let inv_rows = 1.0 / rows as f32;
-        for x in 0..w {
+        // Decide one pixel from its window's sums; `n` is the window's pixel count.
+        let decide = |x: usize, value: u8, sum: u64, n: u64| -> bool {
+            // v > m: paper (the threshold never exceeds the mean when the shortcuts hold, as
+            // T = m (1 − k) + (m k / R) s and s ≤ R for 8-bit samples).
+            if shortcuts_hold && u64::from(value) * n > sum {
+                return false;
+            }
+            let (lo, hi) = (x.saturating_sub(radius), (x + radius + 1).min(w));
+            let sq = prefix_sq[hi] - prefix_sq[lo];
             let inv_n = inv_rows * inv_columns[x];
             let mean = sum as f32 * inv_n;
-            let v = f32::from(line[x]);
-            // T = m (1 + k (s/R − 1)) = m (1 − k) + (m k / R) s, and s ≥ 0; so v ≤ T holds when
-            // v ≤ m (1 − k), fails when v > m (s ≤ R for 8-bit samples), and in between
-            // compares squares, which avoids the square root for nearly every pixel.
+            let v = f32::from(value);
+            // Otherwise v ≤ m (1 − k) is ink, and in between the squares are compared, which
+            // avoids the square root.
             let below = v - mean * one_minus_k;
-            let ink = if !shortcuts_hold {
+            if !shortcuts_hold {
                 let variance = (sq as f32 * inv_n - mean * mean).max(0.0);
                 v <= mean * (1.0 + params.k * (variance.sqrt() / params.range - 1.0))
             } else if below <= 0.0 {
                 true
-            } else if v > mean {
-                false
             } else {
                 let variance = (sq as f32 * inv_n - mean * mean).max(0.0);
                 let slope = mean * k_over_range;
                 below * below <= slope * slope * variance
-            };
-            if ink {
+            }
+        };
+        // Columns whose window is clipped by the left or right edge…
+        let full = 2 * radius + 1;
+        let middle = if w > full { radius..w - radius } else { 0..0 };
+        for x in (0..w).filter(|x| !middle.contains(x)) {
+            let (lo, hi) = (x.saturating_sub(radius), (x + radius + 1).min(w));
+            let n = rows * (hi - lo) as u64;
+            if decide(x, line[x], prefix_sum[hi] - prefix_sum[lo], n) {
                 out_line[x] = INK;
             }
-            // Slide the horizontal window one column to the right.
-            if x + radius + 1 < w {
-                sum += col_sum[x + radius + 1];
-                sq += col_sq[x + radius + 1];
+        }
+        // …and the rest, where the window is whole: its sum is prefix[x + r + 1] − prefix[x − r].
+        let n = rows * full as u64;
+        let ends = prefix_sum.get(full..).unwrap_or(&[]);
+        for (i, ((&value, &end), &start)) in line[middle.clone()]
+            .iter()
+            .zip(ends)
+            .zip(&prefix_sum)
+            .enumerate()
+        {
+            let sum = end - start;
+            if shortcuts_hold && u64::from(value) * n > sum {
+                continue;
             }
-            if x >= radius {
-                sum -= col_sum[x - radius];
-                sq -= col_sq[x - radius];
+            let x = middle.start + i;
+            if decide(x, value, sum, n) {
+                out_line[x] = INK;
             }
         }
         // Slide the vertical window one row down.
@@ -126,13 +159,17 @@ pub fn sauvola(grey: &GrayImage, params: SauvolaParams) -> GrayImage {
     GrayImage::from_raw(width, height, out).unwrap_or_else(|| GrayImage::new(width, height))
 }
 
-fn add_row(col_sum: &mut [u64], col_sq: &mut [u64], row: &[u8], add: bool) {
-    for ((sum, sq), &v) in col_sum.iter_mut().zip(col_sq.iter_mut()).zip(row) {
-        let v = u64::from(v);
-        if add {
+fn add_row(col_sum: &mut [u32], col_sq: &mut [u32], row: &[u8], add: bool) {
+    let pairs = col_sum.iter_mut().zip(col_sq.iter_mut()).zip(row);
+    if add {
+        for ((sum, sq), &v) in pairs {
+            let v = u32::from(v);
             *sum += v;
             *sq += v * v;
-        } else {
+        }
+    } else {
+        for ((sum, sq), &v) in pairs {
+            let v = u32::from(v);
             *sum -= v;
             *sq -= v * v;
         }
@@ -185,46 +222,90 @@ pub fn smooth(grey: &GrayImage) -> GrayImage {
 /// Remove connected ink specks (8-connectivity) of at most `max_area` pixels: scanner dust
 /// and noise, smaller than any diacritic at the resolution the caller scales `max_area` for.
 /// Returns the number of pixels cleared.
+///
+/// Components are found on horizontal runs of ink rather than pixel by pixel: each run is
+/// joined (union-find) with the runs of the row above that touch it, including diagonally, so
+/// the work follows the number of runs, not the number of ink pixels.
 pub fn despeckle(bilevel: &mut GrayImage, max_area: usize) -> usize {
     let (width, height) = bilevel.dimensions();
     let (w, h) = (width as usize, height as usize);
+    if w == 0 || h == 0 {
+        return 0;
+    }
     let pixels: &mut [u8] = bilevel.as_mut();
-    let mut seen = vec![false; w * h];
-    let mut stack = Vec::new();
-    let mut component = Vec::new();
-    let mut cleared = 0;
-    for start in 0..w * h {
-        if pixels[start] != INK || seen[start] {
-            continue;
+    // Runs as (row start offset + first column, length); `rows[y]` is the index of row y's first run.
+    let mut runs: Vec<(usize, u32)> = Vec::new();
+    let mut rows = Vec::with_capacity(h + 1);
+    let mut parent: Vec<u32> = Vec::new();
+    let mut area: Vec<u32> = Vec::new();
+    for (y, row) in pixels.chunks_exact(w).enumerate() {
+        rows.push(runs.len());
+        let mut x = 0;
+        while x < w {
+            match row[x..].iter().position(|&v| v == INK) {
+                None => break,
+                Some(skip) => x += skip,
+            }
+            let length = row[x..].iter().position(|&v| v != INK).unwrap_or(w - x);
+            runs.push((y * w + x, length as u32));
+            x += length;
         }
-        seen[start] = true;
-        stack.push(start);
-        component.clear();
-        while let Some(i) = stack.pop() {
-            component.push(i);
-            let (x, y) = (i % w, i / w);
-            for dy in -1i64..=1 {
-                for dx in -1i64..=1 {
-                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
-                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
-                        continue;
-                    }
-                    let j = ny as usize * w + nx as usize;
-                    if pixels[j] == INK && !seen[j] {
-                        seen[j] = true;
-                        stack.push(j);
-                    }
+        // Join this row's runs with the touching runs of the row above.
+        let here = rows[y]..runs.len();
+        for i in here.clone() {
+            parent.push(i as u32);
+            area.push(runs[i].1);
+        }
+        if y > 0 {
+            let above = rows[y - 1]..rows[y];
+            let mut j = above.start;
+            for i in here {
+                let s = runs[i].0 - y * w;
+                let e = s + runs[i].1 as usize; // exclusive
+                // Skip runs above that end more than one column before this one starts.
+                while j < above.end && runs[j].0 - (y - 1) * w + (runs[j].1 as usize) < s {
+                    j += 1;
+                }
+                let mut k = j;
+                while k < above.end && runs[k].0 - (y - 1) * w <= e {
+                    union(&mut parent, &mut area, i, k);
+                    k += 1;
                 }
             }
         }
-        if component.len() <= max_area {
-            for &i in &component {
-                pixels[i] = PAPER;
-            }
-            cleared += component.len();
+    }
+    let mut cleared = 0;
+    for (i, &(start, length)) in runs.iter().enumerate() {
+        let root = find(&mut parent, i);
+        if area[root] as usize <= max_area {
+            pixels[start..start + length as usize].fill(PAPER);
+            cleared += length as usize;
         }
     }
     cleared
+}
+
+fn find(parent: &mut [u32], mut i: usize) -> usize {
+    while parent[i] as usize != i {
+        let up = parent[parent[i] as usize];
+        parent[i] = up;
+        i = up as usize;
+    }
+    i
+}
+
+fn union(parent: &mut [u32], area: &mut [u32], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra == rb {
+        return;
+    }
+    let (big, small) = if area[ra] >= area[rb] {
+        (ra, rb)
+    } else {
+        (rb, ra)
+    };
+    parent[small] = big as u32;
+    area[big] = area[big].saturating_add(area[small]);
 }
 
 #[cfg(test)]
@@ -247,6 +328,70 @@ mod tests {
         );
         assert!((0..60).all(|y| out.get_pixel(30, y).0[0] == INK));
         assert!((0..60).all(|y| out.get_pixel(10, y).0[0] == PAPER));
+    }
+
+    /// The run-based despeckle must clear exactly what a pixel-by-pixel flood fill clears.
+    #[test]
+    fn despeckle_matches_a_pixel_flood_fill() {
+        fn reference(image: &mut GrayImage, max_area: usize) -> usize {
+            let (w, h) = (image.width() as i64, image.height() as i64);
+            let mut seen = vec![false; (w * h) as usize];
+            let mut cleared = 0;
+            for start in 0..(w * h) as usize {
+                if image.as_raw()[start] != INK || seen[start] {
+                    continue;
+                }
+                seen[start] = true;
+                let (mut stack, mut component) = (vec![start], Vec::new());
+                while let Some(i) = stack.pop() {
+                    component.push(i);
+                    let (x, y) = (i as i64 % w, i as i64 / w);
+                    for (dx, dy) in (-1..=1).flat_map(|dx| (-1..=1).map(move |dy| (dx, dy))) {
+                        let (nx, ny) = (x + dx, y + dy);
+                        if nx < 0 || ny < 0 || nx >= w || ny >= h {
+                            continue;
+                        }
+                        let j = (ny * w + nx) as usize;
+                        if image.as_raw()[j] == INK && !seen[j] {
+                            seen[j] = true;
+                            stack.push(j);
+                        }
+                    }
+                }
+                if component.len() <= max_area {
+                    for &i in &component {
+                        image.as_mut()[i] = PAPER;
+                    }
+                    cleared += component.len();
+                }
+            }
+            cleared
+        }
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for (width, height, density) in [
+            (37u32, 23u32, 3u64),
+            (64, 64, 5),
+            (1, 50, 2),
+            (50, 1, 2),
+            (90, 70, 8),
+        ] {
+            let image = GrayImage::from_fn(width, height, |_, _| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                image::Luma([if state % 10 < density { INK } else { PAPER }])
+            });
+            for max_area in [1, 2, 5, 12, 40] {
+                let (mut ours, mut theirs) = (image.clone(), image.clone());
+                let cleared = despeckle(&mut ours, max_area);
+                assert_eq!(
+                    cleared,
+                    reference(&mut theirs, max_area),
+                    "{width}×{height} max {max_area}"
+                );
+                assert_eq!(ours, theirs, "{width}×{height} max {max_area}");
+            }
+        }
     }
 
     #[test]

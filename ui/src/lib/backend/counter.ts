@@ -16,6 +16,19 @@ export interface CccdCard {
   issuedOn: string | null;
 }
 
+/** What the large preview shows (`src-tauri/src/commands/capture.rs`). */
+export type PreviewMode = 'original' | 'auto' | 'color' | 'gray' | 'bw';
+
+/** A rendered large preview; `mode`/`skewDegrees` say what cleanup did (null for the original). */
+export interface PagePreview {
+  url: string;
+  width: number;
+  height: number;
+  mode: 'color' | 'gray' | 'bw' | null;
+  skewDegrees: number | null;
+  deskewed: boolean;
+}
+
 /** One captured page; `rotation` is clockwise degrees. */
 export interface CapturePage {
   id: number;
@@ -108,6 +121,8 @@ export interface CounterApi {
   scanners(): Promise<Scanner[]>;
   scanPages(code: string, docCode: string, scan: ScanSettings): Promise<ImportOutcome>;
   pageThumbnail(id: number): Promise<string | null>;
+  /** Page `id` rendered big, as scanned or through cleanup in a colour mode; null for a PDF page. */
+  pagePreview(id: number, mode: PreviewMode): Promise<PagePreview | null>;
   arrangePages(code: string, docCode: string, ids: number[]): Promise<void>;
   rotatePage(id: number, quarterTurns: number): Promise<CapturePage>;
   deletePage(id: number): Promise<void>;

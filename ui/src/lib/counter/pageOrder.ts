@@ -64,3 +64,35 @@ export function neighbourAfterRemoval(ids: readonly number[], id: number): numbe
   if (index < 0) return null;
   return ids[index + 1] ?? ids[index - 1] ?? null;
 }
+
+/**
+ * Re-scan of one page: the pages `newIds` (just scanned or imported, wherever they were appended) take the
+ * place of page `oldId` in its document, in their order, and `oldId` goes. Unchanged if `oldId` is unknown.
+ */
+export function replacePage(order: PageOrder, oldId: number, newIds: readonly number[]): PageOrder {
+  const doc = documentOf(order, oldId);
+  if (doc === undefined) return order;
+  const fresh = new Set(newIds);
+  const next: PageOrder = Object.fromEntries(Object.entries(order).map(([code, ids]) => [code, ids.filter((id) => !fresh.has(id))]));
+  const ids = next[doc];
+  ids.splice(ids.indexOf(oldId), 1, ...newIds);
+  return next;
+}
+
+/** The last page change the clerk can take back with Ctrl+Z (a delete cannot: the page is gone). */
+export type UndoableChange = { kind: 'rotate'; id: number; quarterTurns: number } | { kind: 'order'; before: PageOrder };
+
+/**
+ * The order to restore when undoing a reorder or move: `before`, limited to the pages that still exist in
+ * `now` (a page deleted since stays deleted), with any page added since kept at the end of its document.
+ */
+export function restoreOrder(before: PageOrder, now: PageOrder): PageOrder {
+  const existing = new Set(Object.values(now).flat());
+  const restored: PageOrder = Object.fromEntries(Object.entries(before).map(([code, ids]) => [code, ids.filter((id) => existing.has(id))]));
+  const placed = new Set(Object.values(restored).flat());
+  for (const [code, ids] of Object.entries(now)) {
+    const added = ids.filter((id) => !placed.has(id));
+    if (added.length > 0) restored[code] = [...(restored[code] ?? []), ...added];
+  }
+  return restored;
+}

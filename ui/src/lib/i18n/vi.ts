@@ -396,7 +396,7 @@ export const vi = {
   'capture.move': 'Chuyển',
   'capture.pageLabel': 'Trang {n}, từ tệp {source}',
   'capture.empty': 'Thành phần này chưa có trang nào. Hãy quét, nhập tệp hoặc kéo thả tệp vào cửa sổ.',
-  'capture.keys': 'Phím: ←/→ chọn trang · Ctrl+←/→ đổi chỗ · R xoay phải · Shift+R xoay trái · Delete xoá · Ctrl+O nhập tệp',
+  'capture.keys': 'Phím: ←/→ chọn trang · Space hoặc nhấp đúp xem lớn · Ctrl+←/→ đổi chỗ · R xoay phải · Shift+R xoay trái · Delete xoá · Ctrl+Z hoàn tác · Ctrl+O nhập tệp',
   'capture.toSign': 'Sang bước Ký số',
   'sign.documents': 'Tài liệu sẽ ký',
   'sign.signed': 'Đã ký',
@@ -528,6 +528,29 @@ export const vi = {
   'timeline.dossier.result_return': 'Đổi hình thức nhận kết quả',
   'timeline.apology.issued': 'Lập Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả',
   'timeline.receipt.issued': 'In Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+  // Re-scan one page and undo on the capture screen.
+  'capture.rescan': 'Quét lại trang',
+  'capture.rescanPending': 'Trang {n} sẽ được thay bằng trang quét hoặc nhập tiếp theo.',
+  'capture.rescanCancel': 'Huỷ thay trang',
+  'capture.undo': 'Hoàn tác',
+  // The capture screen's large page preview.
+  'preview.title': 'Xem trang {n}/{total}',
+  'preview.open': 'Xem lớn',
+  'preview.close': 'Đóng',
+  'preview.previous': 'Trang trước',
+  'preview.next': 'Trang sau',
+  'preview.modes': 'Chế độ hiển thị',
+  'preview.original': 'Ảnh gốc',
+  'preview.auto': 'Làm sạch (tự động)',
+  'preview.color': 'Màu',
+  'preview.gray': 'Thang xám',
+  'preview.bw': 'Đen trắng',
+  'preview.loading': 'Đang dựng ảnh xem trước…',
+  'preview.pdf': 'Trang PDF được giữ nguyên, không có ảnh xem trước.',
+  'preview.result': 'Kết quả: {mode}',
+  'preview.skew': 'nghiêng {degrees}°',
+  'preview.straightened': 'đã chỉnh thẳng',
+  'preview.keys': 'Phím: ←/→ trang trước/sau · 1–5 chế độ · Esc hoặc Space đóng',
 } as const;
 
 /** A key of the UI text tables. */
