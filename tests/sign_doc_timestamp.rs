@@ -5,9 +5,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use common::*;
 use der::Encode as _;
@@ -15,50 +14,6 @@ use motcua::sign::doc_timestamp::timestamp_pdf;
 use motcua::sign::timestamp::TsaClient;
 use motcua::sign::{SignOptions, sign_pdf};
 use motcua::verify::{ModificationLevel, TrustStore, Verdict, VerifyOptions, verify_bytes};
-
-/// The local TSA; killed when dropped.
-struct LocalTsa {
-    child: Child,
-    url: String,
-}
-
-impl LocalTsa {
-    fn start() -> Self {
-        Self::start_with(None)
-    }
-
-    /// `tls`: (chain, key) PEM files to serve HTTPS with.
-    fn start_with(tls: Option<(&Path, &Path)>) -> Self {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/tsa_server.py");
-        let mut command = Command::new(common::python());
-        command.arg(script).arg(pki(""));
-        if let Some((chain, key)) = tls {
-            command.arg(chain).arg(key);
-        }
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 is required for the local TSA");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().strip_prefix("PORT ").unwrap().to_owned();
-        let scheme = if tls.is_some() { "https" } else { "http" };
-        LocalTsa {
-            url: format!("{scheme}://127.0.0.1:{port}/tsa"),
-            child,
-        }
-    }
-}
-
-impl Drop for LocalTsa {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn b_b_signed() -> Vec<u8> {
     let input = std::fs::read(fixture(CLASSIC_PDF)).unwrap();

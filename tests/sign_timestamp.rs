@@ -5,51 +5,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-
 use common::*;
 use motcua::sign::timestamp::{TsaClient, tst_info};
 use motcua::sign::{SignError, SignOptions, sign_pdf_with_outcome};
-
-/// The local TSA; killed when dropped.
-struct LocalTsa {
-    child: Child,
-    url: String,
-}
-
-impl LocalTsa {
-    fn start() -> Self {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/tsa_server.py");
-        let mut child = Command::new(common::python())
-            .arg(script)
-            .arg(pki(""))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 is required for the local TSA");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("PORT ")
-            .unwrap_or_else(|| panic!("TSA said {line:?}"));
-        LocalTsa {
-            url: format!("http://127.0.0.1:{port}/tsa"),
-            child,
-        }
-    }
-}
-
-impl Drop for LocalTsa {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn options(tsa: TsaClient, required: bool) -> SignOptions {
     SignOptions {

@@ -5,8 +5,8 @@
 
 pub mod cccd;
 pub mod pages;
-pub mod stamp;
 pub mod preview;
+pub mod stamp;
 
 pub use cccd::{CccdData, CccdError, parse_cccd_qr, read_cccd_image};
 

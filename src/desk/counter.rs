@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::settings::SIGN_TSA_URL;
 use super::{Desk, DeskError};
 use crate::capture::scan::{ScanDevice, ScanRequest};
 use crate::capture::{ImportOptions, ScanSource, Scanimage};
@@ -15,7 +16,8 @@ use crate::counter::{CccdData, CounterError, read_cccd_image};
 use crate::dossier::{Dossier, Status};
 use crate::pdf::{AssembleOptions, BlankPolicy, DocumentInfo, assemble};
 use crate::sign::pkcs11::{Pkcs11Module, TokenSummary};
-use crate::sign::{SignOptions, Signer, SoftwareSigner, VisibleSignature, sign_file};
+use crate::sign::timestamp::TsaClient;
+use crate::sign::{SignOptions, Signer, SoftwareSigner, VisibleSignature, sign_file_with_outcome};
 use crate::store::{CaptureDocument, CapturePage, StoreError};
 
 /// Setting: PKCS#11 module paths (the token vendors' `.so`/`.dll`), one per line or `;`-separated, or a JSON
@@ -72,6 +74,11 @@ pub struct SignSummary {
     pub signer: String,
     pub documents: Vec<(String, String)>,
     pub dossier: Dossier,
+    /// Whether the signatures carry a time-stamp from the `sign.tsa-url` authority.
+    pub timestamped: bool,
+    /// Why the configured authority gave no time-stamp: the documents are signed without one (the
+    /// signing time is then only the signer's claim); the clerk may sign again once it answers.
+    pub timestamp_error: Option<String>,
 }
 
 fn scratch_dir(desk: &Desk) -> Result<tempfile::TempDir, CounterError> {
@@ -416,11 +423,22 @@ impl Desk {
         let signer = open_signer(key, secret)?;
         let subject = crate::sign::keys::subject_common_name(signer.certificate());
         let office = self.office()?;
+        // A time-stamp makes the signing time trustworthy (PAdES B-T); an authority that does not
+        // answer must not stop the counter, so the documents are then signed without one and the
+        // summary says why.
+        let tsa = self
+            .setting(SIGN_TSA_URL)?
+            .filter(|url| !url.trim().is_empty())
+            .map(|url| TsaClient::new(url.trim()));
         let options = SignOptions {
             reason: Some(format!("Tiếp nhận hồ sơ {}", dossier.code)),
             location: Some(office.name.clone()),
+            tsa,
+            timestamp_required: false,
             ..SignOptions::default()
         };
+        let mut timestamped = options.tsa.is_some();
+        let mut timestamp_error = None;
         let scratch = scratch_dir(self)?;
         let mut signed = Vec::with_capacity(work.len());
         for (index, (doc_code, sha)) in work.iter().enumerate() {
@@ -445,12 +463,16 @@ impl Desk {
                 }),
                 ..options.clone()
             };
-            sign_file(&input, &out, signer.as_ref(), &options).map_err(|source| {
-                CounterError::SignDocument {
+            let outcome = sign_file_with_outcome(&input, &out, signer.as_ref(), &options).map_err(
+                |source| CounterError::SignDocument {
                     document: doc_code.clone(),
                     source,
-                }
-            })?;
+                },
+            )?;
+            timestamped &= outcome.timestamped;
+            if timestamp_error.is_none() {
+                timestamp_error = outcome.timestamp_error;
+            }
             let bytes = std::fs::read(&out).map_err(|source| CounterError::Scratch {
                 path: out.clone(),
                 source,
@@ -477,6 +499,8 @@ impl Desk {
             signer: subject,
             documents: signed,
             dossier: self.dossier(&dossier.code)?,
+            timestamped,
+            timestamp_error,
         })
     }
 

@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 
 /// Setting: the PKCS#11 modules (USB token drivers) to look for signing keys in, separated by `;`.
 pub const PKCS11_MODULES: &str = "pkcs11.modules";
+/// Setting: the RFC 3161 time-stamping authority the counter's signatures ask for a trusted signing
+/// time (PAdES B-T); empty signs without one (the signing time is then only the signer's claim).
+pub const SIGN_TSA_URL: &str = "sign.tsa-url";
 /// Setting: a folder of trusted root certificates (PEM or DER) for the verifier.
 pub const TRUST_DIR: &str = "verify.trust-dir";
 /// Setting: the default PDF profile of assembled documents (`compact`, `balanced`, `archive`).
@@ -28,13 +31,14 @@ pub const UI_LANGUAGE: &str = "ui.language";
 pub const TRUST_FOLDER: &str = "trust";
 
 /// The keys the settings screen shows, in its order, with the value used when none is stored.
-const KNOWN: [(&str, &str); 10] = [
+const KNOWN: [(&str, &str); 11] = [
     (AGENCY_CODE, super::DEMO_AGENCY_CODE),
     (AGENCY_NAME, ""),
     (AGENCY_UNIT, ""),
     (PORTAL_URL, ""),
     (PORTAL_TOKEN_ENV, ""),
     (PKCS11_MODULES, ""),
+    (SIGN_TSA_URL, ""),
     (TRUST_DIR, ""),
     (CAPTURE_PROFILE, "compact"),
     (CAPTURE_MODE, "auto"),
@@ -111,6 +115,8 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), String> {
         PKCS11_MODULES => split_list(value)
             .iter()
             .try_for_each(|module| check_module(module)),
+        SIGN_TSA_URL if value.is_empty() => Ok(()),
+        SIGN_TSA_URL => check_url(value),
         TRUST_DIR if value.is_empty() => Ok(()),
         TRUST_DIR if Path::new(value).is_dir() => Ok(()),
         TRUST_DIR => Err(format!("không tìm thấy thư mục {value}")),

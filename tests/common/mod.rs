@@ -6,10 +6,12 @@ pub mod revocation;
 #[path = "../support/runtime_pki.rs"]
 pub mod runtime_pki;
 pub mod signing;
+pub mod tsa;
 pub use capture::*;
 pub use revocation::*;
 pub use runtime_pki::*;
 pub use signing::*;
+pub use tsa::*;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use motcua::calendar::ProcessingTime;

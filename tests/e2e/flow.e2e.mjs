@@ -8,9 +8,9 @@
  * /Rect checked → Biên nhận — Mẫu 01 shown with pdf.js,
  * "Nộp hồ sơ" → Hàng đợi — the job reaches "Được tiếp nhận" once the portal has really accepted it (the
  * portal's receipt number is shown and matches the CLI's) → Xác minh, as a supervisor — the signed PDF of
- * TP1 dropped on the window is valid (amber "valid with warnings" at most, the one allowed warning being
- * the missing time-stamp: the counter signs without a TSA) and a copy with one byte flipped inside the
- * signed range is invalid (red). Each screen's screenshot lands in target/e2e-screenshots/flow-*.png.
+ * TP1 dropped on the window is valid (green: the counter signs with the local time-stamping authority set
+ * as `sign.tsa-url`, tests/e2e/lib/tsa.mjs, so the signing time is trusted) and a copy with one byte
+ * flipped inside the signed range is invalid (red). Each screen's screenshot lands in target/e2e-screenshots/flow-*.png.
  *
  * The drop is the webview's own drag-and-drop event (`tauri://drag-drop`, the event an OS drop raises)
  * emitted inside the window: WebDriver cannot synthesise an OS drag from the file manager.
@@ -26,6 +26,7 @@ import path from 'node:path';
 import { ensureAccount, setField, signIn } from './lib/accounts.mjs';
 import { byTestId, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
 import { startPortal, stopPortal } from './lib/portal.mjs';
+import { startTsa, stopTsa } from './lib/tsa.mjs';
 
 const MOTCUA_BIN = requiredEnv('MOTCUA_BIN');
 const DATA_DIR = requiredEnv('MOTCUA_DATA_DIR');
@@ -108,6 +109,8 @@ async function dropFiles(browser, paths) {
 async function main() {
   mkdirSync(WORK, { recursive: true });
   motcua(['config', 'set', 'verify.trust-dir', trustFolder()]);
+  const tsa = await startTsa();
+  motcua(['config', 'set', 'sign.tsa-url', tsa.url]);
   ensureAccount(MOTCUA_BIN, SUPERVISOR);
   const portal = await startPortal();
   const browser = await openSession();
@@ -258,6 +261,7 @@ async function main() {
         await browser.keys([Key.Control, 'k']);
         await browser.keys([Key.Control]);
         await browser.$(byTestId('sign-ok')).waitForDisplayed(SLOW);
+        assert.equal(await browser.$(byTestId('sign-ok')).getAttribute('data-timestamped'), 'true', 'time-stamped by the TSA');
         for (const doc of MANDATORY) {
           assert.equal(await browser.$(byTestId(`sign-doc-${doc}`)).getAttribute('data-signed'), 'true', doc);
         }
@@ -330,21 +334,15 @@ async function main() {
         await dropFiles(browser, [signedPdf]);
         const card = browser.$(`${byTestId('verify-file')}[data-path="${signedPdf}"]`);
         await card.waitForDisplayed(SLOW);
-        // The counter signs without a time-stamp authority (the app has no TSA setting yet), so the one
-        // warning the verifier may give is that the signing time is the signer's claim: everything else —
-        // integrity, signature, chain to the trusted root, CRL — must hold.
-        const verdict = await card.getAttribute('data-verdict');
-        assert.ok(['VALID', 'VALID_WITH_WARNINGS'].includes(verdict), verdict);
+        // Signed with a time-stamp from the TSA set in the settings: nothing to warn about — integrity,
+        // signature, chain to the trusted root, CRL and the trusted signing time all hold.
+        assert.equal(await card.getAttribute('data-verdict'), 'VALID');
         const warnings = await browser.execute(
           (selector) => [...document.querySelectorAll(`${selector} ul.warnings li`)].map((li) => li.textContent),
           `${byTestId('verify-file')}[data-path="${signedPdf}"]`,
         );
-        assert.deepEqual(
-          warnings.filter((w) => !/không có dấu thời gian/.test(w)),
-          [],
-          'no warning but the missing time-stamp',
-        );
-        assert.match(await card.getAttribute('class'), verdict === 'VALID' ? /\bgreen\b/ : /\bamber\b/);
+        assert.deepEqual(warnings, [], 'no warning');
+        assert.match(await card.getAttribute('class'), /\bgreen\b/);
         const text = await card.getText();
         assert.match(text, /Hợp lệ/);
         assert.match(text, /Nguyễn Văn An → MotCua Test Intermediate CA → MotCua Test Root CA/);
@@ -367,7 +365,15 @@ async function main() {
     ],
   ];
 
-  return runSteps({ steps, browser: () => browser, name: 'flow', cleanup: () => stopPortal(portal) });
+  return runSteps({
+    steps,
+    browser: () => browser,
+    name: 'flow',
+    cleanup: async () => {
+      stopTsa(tsa);
+      await stopPortal(portal);
+    },
+  });
 }
 
 exitWith(main());

@@ -285,6 +285,8 @@ pub async fn sign_dossier(
         signer: summary.signer,
         documents: summary.documents.into_iter().map(|(doc, _)| doc).collect(),
         dossier: DossierDto::from(&summary.dossier),
+        timestamped: summary.timestamped,
+        timestamp_error: summary.timestamp_error,
     })
 }
 

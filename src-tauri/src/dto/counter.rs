@@ -193,6 +193,10 @@ pub struct SignSummaryDto {
     pub signer: String,
     pub documents: Vec<String>,
     pub dossier: super::DossierDto,
+    /// The signatures carry the configured authority's time-stamp.
+    pub timestamped: bool,
+    /// Why the configured authority gave none (signed without a time-stamp).
+    pub timestamp_error: Option<String>,
 }
 
 /// A scanner SANE can see.

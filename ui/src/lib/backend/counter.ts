@@ -85,6 +85,10 @@ export interface SignSummary {
   signer: string;
   documents: string[];
   dossier: Dossier;
+  /** The signatures carry a time-stamp from the authority set in Cài đặt (`sign.tsa-url`). */
+  timestamped: boolean;
+  /** Why that authority gave none: the documents are signed without a trusted signing time. */
+  timestampError: string | null;
 }
 
 export interface Submitted {
