@@ -43,10 +43,25 @@ pub fn measure(
     args: &[OsString],
     must_succeed: bool,
 ) -> Run {
+    measure_with(work, runs, program, args, must_succeed, &|| {})
+}
+
+/// [`measure`] with `before_each` run (untimed) before every run, e.g. to remove the previous
+/// run's output so each run writes a new file rather than replacing one (freeing a 67 MB file's
+/// blocks costs either tool tens of milliseconds on ext4).
+pub fn measure_with(
+    work: &Path,
+    runs: usize,
+    program: &OsString,
+    args: &[OsString],
+    must_succeed: bool,
+    before_each: &dyn Fn(),
+) -> Run {
     let memory_file = work.join("time-max-rss.txt");
     let mut times = Vec::new();
     let mut rss = 0;
     for _ in 0..runs {
+        before_each();
         let start = Instant::now();
         let output = Command::new("/usr/bin/time")
             .arg("-f")
