@@ -5,7 +5,8 @@
 //! The full disk is real and needs no root: `motcua queue run --once` runs as a child process whose file
 //! size limit (`prlimit --fsize`, RLIMIT_FSIZE) is below the result's size but above the database's, with
 //! SIGXFSZ ignored (a shell `trap ""` survives `exec`), so the kernel refuses the blob's write with EFBIG
-//! exactly as a full disk refuses it with ENOSPC.
+//! exactly as a full disk refuses it with ENOSPC. A second test fills a real disk: the blob store is a
+//! 64 KiB tmpfs in a private mount namespace (`unshare -rm`, as `tests/store_unwritable_disk.rs` does).
 
 mod sync_support;
 
@@ -62,8 +63,20 @@ fn result_error(office_dir: &Path) -> serde_json::Value {
     list[0]["result_error"].clone()
 }
 
-#[test]
-fn a_result_refused_by_the_disk_or_the_portal_keeps_its_reason_and_comes_later() {
+/// A dossier submitted, accepted, then returned by the back office with a signed result PDF of
+/// `RESULT_SIZE` bytes that the client has not downloaded yet.
+struct Returned {
+    tmp: tempfile::TempDir,
+    portal_dir: std::path::PathBuf,
+    portal: Portal,
+    office_dir: std::path::PathBuf,
+    desk: motcua::Desk,
+    token: String,
+    code: String,
+    result: Vec<u8>,
+}
+
+fn returned_dossier() -> Returned {
     let tmp = tempfile::tempdir().unwrap();
     let portal_dir = tmp.path().join("portal");
     std::fs::create_dir_all(&portal_dir).unwrap();
@@ -90,6 +103,30 @@ fn a_result_refused_by_the_disk_or_the_portal_keeps_its_reason_and_comes_later()
             result_file.to_str().unwrap(),
         ],
     );
+    Returned {
+        tmp,
+        portal_dir,
+        portal,
+        office_dir,
+        desk,
+        token,
+        code,
+        result,
+    }
+}
+
+#[test]
+fn a_result_refused_by_the_disk_or_the_portal_keeps_its_reason_and_comes_later() {
+    let Returned {
+        tmp,
+        portal_dir,
+        portal,
+        office_dir,
+        desk,
+        token,
+        code,
+        result,
+    } = returned_dossier();
     let db_size = |name: &str| {
         std::fs::metadata(office_dir.join(name))
             .map(|m| m.len())
@@ -198,6 +235,67 @@ fn a_result_refused_by_the_disk_or_the_portal_keeps_its_reason_and_comes_later()
     assert!(!queue_list(&office_dir, false).contains("chưa tải được kết quả"));
     assert_eq!(temp_files(&office_dir), Vec::<std::path::PathBuf>::new());
     assert!(desk.verify_audit().unwrap().is_intact());
+    drop(portal);
+}
+
+/// The disk really full (ENOSPC), not a size limit: `queue run --once` runs in a private mount
+/// namespace (`unshare -rm`, no real root needed) where the blob store is a 64 KiB tmpfs. The result is
+/// refused with the store's "disk full" reason, nothing is left on that disk, the reason is kept, and
+/// once there is room (outside the namespace) the next poll downloads it.
+#[test]
+fn a_full_disk_refuses_the_result_and_loses_nothing() {
+    let Returned {
+        tmp: _tmp,
+        portal,
+        office_dir,
+        desk,
+        token,
+        code,
+        result,
+        ..
+    } = returned_dossier();
+    let out = Command::new("unshare")
+        .args(["-rm", "sh", "-c"])
+        .arg(
+            "mount -t tmpfs -o size=64k none \"$1/blobs\" || exit 3; \
+             \"$2\" --data-dir \"$1\" queue run --once; rc=$?; \
+             echo \"files left on the full disk: $(find \"$1/blobs\" -type f | wc -l)\"; exit $rc",
+        )
+        .arg("sh")
+        .arg(&office_dir)
+        .arg(MOTCUA_BIN)
+        .env(TOKEN_VAR, &token)
+        .output()
+        .expect("`unshare` (util-linux) is needed for this test");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "queue run on the full disk ({}): {stdout}{}\n(needs user namespaces: `unshare -rm true` must work)",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("chưa tải được kết quả"), "{stdout}");
+    assert!(
+        stdout.contains("files left on the full disk: 0"),
+        "{stdout}"
+    );
+    assert_eq!(desk.dossier(&code).unwrap().status, Status::Returned);
+    let (reason, attempts) = desk
+        .with_store(|s| s.result_failure(&code))
+        .unwrap()
+        .expect("the failure is kept");
+    assert!(reason.contains("đã đầy"), "{reason}");
+    assert_eq!(attempts, 1);
+
+    let (_, events) = run_once(&desk, &token);
+    let sha = desk
+        .with_store(|s| s.portal_dossier(&code))
+        .unwrap()
+        .unwrap()
+        .result_sha256
+        .unwrap_or_else(|| panic!("downloaded once there is room: {events:?}"));
+    assert_eq!(desk.with_store(|s| s.read_blob(&sha)).unwrap(), result);
+    assert_eq!(desk.with_store(|s| s.result_failure(&code)).unwrap(), None);
     drop(portal);
 }
 
