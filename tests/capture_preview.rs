@@ -4,39 +4,15 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use common::{birth_registration, scan};
+use common::{birth_dossier, card_applicant, scan};
 use motcua::Desk;
 use motcua::capture::cleanup::{ColourMode, ModeChoice};
 use motcua::counter::preview::{PREVIEW_SIDE, PreviewMode};
-use motcua::dossier::{Applicant, NewDossier};
 
 fn open_dossier(desk: &Desk) -> String {
-    desk.with_store(|s| s.import_procedures(&[birth_registration()], "test"))
-        .unwrap();
-    let card = desk
-        .read_cccd(
-            &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cccd/card-photo.jpg"),
-        )
-        .unwrap();
-    desk.create_dossier(
-        NewDossier {
-            procedure_code: "1.001193".into(),
-            applicant: Applicant {
-                full_name: card.full_name,
-                citizen_id: card.citizen_id,
-                date_of_birth: Some(card.date_of_birth),
-                address: card.address,
-                ..Applicant::default()
-            },
-            ..NewDossier::default()
-        },
-        "test",
-    )
-    .unwrap()
-    .code
+    birth_dossier(desk, card_applicant(desk))
 }
 
 fn decoded(preview: &motcua::counter::preview::PagePreview) -> image::DynamicImage {

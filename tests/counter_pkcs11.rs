@@ -9,9 +9,8 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
-use common::birth_registration;
+use common::{birth_dossier, named_applicant};
 use motcua::counter::SignKey;
-use motcua::dossier::{Applicant, NewDossier};
 use motcua::{Desk, ErrorCode};
 
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
@@ -66,23 +65,7 @@ fn configured_tokens_are_listed_and_a_wrong_pin_is_named() {
     assert_eq!(found[0].token.label, TOKEN);
     assert_eq!(found[0].module, Path::new(MODULE));
 
-    desk.with_store(|s| s.import_procedures(&[birth_registration()], "test"))
-        .unwrap();
-    let code = desk
-        .create_dossier(
-            NewDossier {
-                procedure_code: "1.001193".into(),
-                applicant: Applicant {
-                    full_name: "Trần Văn Bình".into(),
-                    citizen_id: "001090012345".into(),
-                    ..Applicant::default()
-                },
-                ..NewDossier::default()
-            },
-            "test",
-        )
-        .unwrap()
-        .code;
+    let code = birth_dossier(&desk, named_applicant("Trần Văn Bình", "001090012345"));
     let no = AtomicBool::new(false);
     for doc in ["TP1", "TP2"] {
         desk.import_pages(

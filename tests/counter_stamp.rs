@@ -8,11 +8,10 @@ mod common;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use common::{P12_PASSWORD, birth_registration, pki, scan};
+use common::{P12_PASSWORD, birth_dossier, named_applicant, pki, scan};
 use lopdf::{Document, Object, ObjectId};
 use motcua::counter::stamp::{STAMP_HEIGHT, STAMP_WIDTH, StampPlacement, StampPreset, page_boxes};
 use motcua::counter::{SignKey, SignWith};
-use motcua::dossier::{Applicant, NewDossier};
 use motcua::{Desk, ErrorCode};
 
 /// The signature widget of a signed PDF: its /Rect and the object id of its page (/P).
@@ -48,23 +47,10 @@ fn signing_puts_the_stamp_where_the_preview_placed_it() {
     let dir = tempfile::tempdir().unwrap();
     let desk = Desk::open(dir.path()).unwrap();
     let no = AtomicBool::new(false);
-    desk.with_store(|s| s.import_procedures(&[birth_registration()], "test"))
-        .unwrap();
-    let code = desk
-        .create_dossier(
-            NewDossier {
-                procedure_code: "1.001193".into(),
-                applicant: Applicant {
-                    full_name: "Nguyễn Thị Hồng Nhung".into(),
-                    citizen_id: "001190012345".into(),
-                    ..Applicant::default()
-                },
-                ..NewDossier::default()
-            },
-            "test",
-        )
-        .unwrap()
-        .code;
+    let code = birth_dossier(
+        &desk,
+        named_applicant("Nguyễn Thị Hồng Nhung", "001190012345"),
+    );
     let tp1 = [scan(common::TEXT_SKEW_0), scan(common::BW_TIFF_2_PAGES)];
     desk.import_pages(&code, "TP1", &tp1, &no, |_| {}).unwrap();
     desk.import_pages(&code, "TP2", &[scan(common::COLOUR_STAMP)], &no, |_| {})

@@ -8,32 +8,15 @@ mod common;
 
 use std::sync::atomic::AtomicBool;
 
-use common::{LocalTsa, P12_PASSWORD, ROOT_CERT, birth_registration, pki, scan};
-use motcua::counter::SignKey;
-use motcua::dossier::{Applicant, NewDossier};
+use common::{LocalTsa, P12_PASSWORD, ROOT_CERT, birth_dossier, named_applicant, pki, scan};
+use motcua::counter::{SignKey, SignSummary};
 use motcua::verify::{TimeSource, TrustStore, Verdict, VerifyOptions, verify_file};
 use motcua::{Desk, ErrorCode};
 
 /// A dossier with TP1 and TP2 assembled, ready to sign.
 fn assembled_dossier(desk: &Desk) -> String {
     let no = AtomicBool::new(false);
-    desk.with_store(|s| s.import_procedures(&[birth_registration()], "test"))
-        .unwrap();
-    let code = desk
-        .create_dossier(
-            NewDossier {
-                procedure_code: "1.001193".into(),
-                applicant: Applicant {
-                    full_name: "Trần Văn Bình".into(),
-                    citizen_id: "001190012345".into(),
-                    ..Applicant::default()
-                },
-                ..NewDossier::default()
-            },
-            "test",
-        )
-        .unwrap()
-        .code;
+    let code = birth_dossier(desk, named_applicant("Trần Văn Bình", "001190012345"));
     for doc in ["TP1", "TP2"] {
         desk.import_pages(&code, doc, &[scan(common::TEXT_SKEW_0)], &no, |_| {})
             .unwrap();
@@ -48,25 +31,25 @@ fn trusted() -> VerifyOptions {
     VerifyOptions { trust }
 }
 
-#[test]
-fn with_a_tsa_set_the_counter_signs_with_a_trusted_time() {
-    let tsa = LocalTsa::start();
+/// Signs a fresh dossier with the test .p12 while `sign.tsa-url` is `url`.
+fn sign_with_tsa(url: &str) -> (tempfile::TempDir, Desk, SignSummary) {
     let dir = tempfile::tempdir().unwrap();
     let desk = Desk::open(dir.path()).unwrap();
-    desk.update_settings(&[("sign.tsa-url".into(), tsa.url.clone())], "test")
+    desk.update_settings(&[("sign.tsa-url".into(), url.to_owned())], "test")
         .unwrap();
     let code = assembled_dossier(&desk);
     let key = SignKey::P12(pki("signer-rsa2048.p12"));
+    let no = AtomicBool::new(false);
     let summary = desk
-        .sign_dossier(
-            &code,
-            &key,
-            P12_PASSWORD,
-            "test",
-            &AtomicBool::new(false),
-            |_, _, _| {},
-        )
+        .sign_dossier(&code, &key, P12_PASSWORD, "test", &no, |_, _, _| {})
         .unwrap();
+    (dir, desk, summary)
+}
+
+#[test]
+fn with_a_tsa_set_the_counter_signs_with_a_trusted_time() {
+    let tsa = LocalTsa::start();
+    let (_dir, desk, summary) = sign_with_tsa(&tsa.url);
     assert!(summary.timestamped);
     assert_eq!(summary.timestamp_error, None);
     for (doc, sha) in &summary.documents {
@@ -94,28 +77,7 @@ fn an_unreachable_tsa_does_not_stop_the_counter_and_is_reported() {
         .local_addr()
         .unwrap()
         .port();
-    let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(dir.path()).unwrap();
-    desk.update_settings(
-        &[(
-            "sign.tsa-url".into(),
-            format!("http://127.0.0.1:{port}/tsa"),
-        )],
-        "test",
-    )
-    .unwrap();
-    let code = assembled_dossier(&desk);
-    let key = SignKey::P12(pki("signer-rsa2048.p12"));
-    let summary = desk
-        .sign_dossier(
-            &code,
-            &key,
-            P12_PASSWORD,
-            "test",
-            &AtomicBool::new(false),
-            |_, _, _| {},
-        )
-        .unwrap();
+    let (_dir, desk, summary) = sign_with_tsa(&format!("http://127.0.0.1:{port}/tsa"));
     assert_eq!(summary.documents.len(), 2);
     assert!(!summary.timestamped);
     let reason = summary.timestamp_error.expect("the summary says why");

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use chrono::NaiveDate;
-use common::{P12_PASSWORD, birth_registration, pki, scan};
+use common::{P12_PASSWORD, birth_dossier, card_applicant, pki, scan};
 use motcua::counter::SignKey;
-use motcua::dossier::{Applicant, NewDossier, Status};
+use motcua::dossier::Status;
 use motcua::verify::{TrustStore, Verdict, VerifyOptions, verify_file};
 use motcua::{Desk, ErrorCode};
 
@@ -58,26 +58,7 @@ fn a_picture_without_a_qr_code_says_so_in_vietnamese() {
 }
 
 fn open_dossier(desk: &Desk) -> String {
-    desk.with_store(|s| s.import_procedures(&[birth_registration()], "test"))
-        .unwrap();
-    let card = desk.read_cccd(&cccd("card-photo.jpg")).unwrap();
-    let dossier = desk
-        .create_dossier(
-            NewDossier {
-                procedure_code: "1.001193".into(),
-                applicant: Applicant {
-                    full_name: card.full_name,
-                    citizen_id: card.citizen_id,
-                    date_of_birth: Some(card.date_of_birth),
-                    address: card.address,
-                    ..Applicant::default()
-                },
-                ..NewDossier::default()
-            },
-            "test",
-        )
-        .unwrap();
-    dossier.code
+    birth_dossier(desk, card_applicant(desk))
 }
 
 #[test]

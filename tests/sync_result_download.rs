@@ -115,6 +115,19 @@ fn returned_dossier() -> Returned {
     }
 }
 
+/// The next poll downloads the result byte for byte and forgets the failure.
+fn downloaded_by_the_next_poll(desk: &motcua::Desk, token: &str, code: &str, result: &[u8]) {
+    let (_, events) = run_once(desk, token);
+    let sha = desk
+        .with_store(|s| s.portal_dossier(code))
+        .unwrap()
+        .unwrap()
+        .result_sha256
+        .unwrap_or_else(|| panic!("downloaded: {events:?}"));
+    assert_eq!(desk.with_store(|s| s.read_blob(&sha)).unwrap(), result);
+    assert_eq!(desk.with_store(|s| s.result_failure(code)).unwrap(), None);
+}
+
 #[test]
 fn a_result_refused_by_the_disk_or_the_portal_keeps_its_reason_and_comes_later() {
     let Returned {
@@ -221,15 +234,7 @@ fn a_result_refused_by_the_disk_or_the_portal_keeps_its_reason_and_comes_later()
 
     // 3. Space again and the file back: the next poll downloads it, byte for byte, and the reason goes.
     std::fs::rename(&aside, &stored).unwrap();
-    let (_, events) = run_once(&desk, &token);
-    let sha = desk
-        .with_store(|s| s.portal_dossier(&code))
-        .unwrap()
-        .unwrap()
-        .result_sha256
-        .unwrap_or_else(|| panic!("downloaded: {events:?}"));
-    assert_eq!(desk.with_store(|s| s.read_blob(&sha)).unwrap(), result);
-    assert_eq!(desk.with_store(|s| s.result_failure(&code)).unwrap(), None);
+    downloaded_by_the_next_poll(&desk, &token, &code, &result);
     assert!(result_error(&office_dir).is_null());
     assert_eq!(desk.queue_page(0, 100).unwrap().jobs[0].result_error, None);
     assert!(!queue_list(&office_dir, false).contains("chưa tải được kết quả"));
@@ -287,15 +292,7 @@ fn a_full_disk_refuses_the_result_and_loses_nothing() {
     assert!(reason.contains("đã đầy"), "{reason}");
     assert_eq!(attempts, 1);
 
-    let (_, events) = run_once(&desk, &token);
-    let sha = desk
-        .with_store(|s| s.portal_dossier(&code))
-        .unwrap()
-        .unwrap()
-        .result_sha256
-        .unwrap_or_else(|| panic!("downloaded once there is room: {events:?}"));
-    assert_eq!(desk.with_store(|s| s.read_blob(&sha)).unwrap(), result);
-    assert_eq!(desk.with_store(|s| s.result_failure(&code)).unwrap(), None);
+    downloaded_by_the_next_poll(&desk, &token, &code, &result);
     drop(portal);
 }
 

@@ -94,3 +94,45 @@ pub fn page_images(pdf: &Path) -> Vec<(String, Vec<u8>)> {
     }
     images
 }
+
+/// A new dossier for procedure 1.001193 (birth registration, imported into the catalogue first) with
+/// `applicant`; returns its code. The counter tests all start here.
+pub fn birth_dossier(desk: &motcua::Desk, applicant: motcua::dossier::Applicant) -> String {
+    desk.with_store(|s| s.import_procedures(&[super::birth_registration()], "test"))
+        .unwrap();
+    desk.create_dossier(
+        motcua::dossier::NewDossier {
+            procedure_code: "1.001193".into(),
+            applicant,
+            ..motcua::dossier::NewDossier::default()
+        },
+        "test",
+    )
+    .unwrap()
+    .code
+}
+
+/// The applicant read from the CCCD test photo's QR code, as the Tiếp nhận screen fills it.
+pub fn card_applicant(desk: &motcua::Desk) -> motcua::dossier::Applicant {
+    let card = desk
+        .read_cccd(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cccd/card-photo.jpg"),
+        )
+        .unwrap();
+    motcua::dossier::Applicant {
+        full_name: card.full_name,
+        citizen_id: card.citizen_id,
+        date_of_birth: Some(card.date_of_birth),
+        address: card.address,
+        ..motcua::dossier::Applicant::default()
+    }
+}
+
+/// An applicant with a name and a citizen ID only.
+pub fn named_applicant(full_name: &str, citizen_id: &str) -> motcua::dossier::Applicant {
+    motcua::dossier::Applicant {
+        full_name: full_name.into(),
+        citizen_id: citizen_id.into(),
+        ..motcua::dossier::Applicant::default()
+    }
+}
