@@ -8,16 +8,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::settings::SIGN_TSA_URL;
 use super::{Desk, DeskError};
+use crate::capture::cleanup::ModeChoice;
 use crate::capture::scan::{ScanDevice, ScanRequest};
 use crate::capture::{ImportOptions, ScanSource, Scanimage};
 use crate::counter::pages::{assembly_input, split_file};
 use crate::counter::stamp::{StampError, StampPlacement, page_boxes};
 use crate::counter::{CccdData, CounterError, read_cccd_image};
 use crate::dossier::{Dossier, Status};
-use crate::pdf::{AssembleOptions, BlankPolicy, DocumentInfo, assemble};
+use crate::pdf::{AssembleOptions, BlankPolicy, DocumentInfo, assemble_parts};
 use crate::sign::pkcs11::{Pkcs11Module, TokenSummary};
 use crate::sign::timestamp::TsaClient;
 use crate::sign::{SignOptions, Signer, SoftwareSigner, VisibleSignature, sign_file_with_outcome};
+use crate::store::PageCleanup;
 use crate::store::{CaptureDocument, CapturePage, StoreError};
 
 /// Setting: PKCS#11 module paths (the token vendors' `.so`/`.dll`), one per line or `;`-separated, or a JSON
@@ -79,6 +81,19 @@ pub struct SignSummary {
     /// Why the configured authority gave no time-stamp: the documents are signed without one (the
     /// signing time is then only the signer's claim); the clerk may sign again once it answers.
     pub timestamp_error: Option<String>,
+}
+
+/// The assembly options of pages the clerk set to `choice`.
+fn options_for_page(document: &AssembleOptions, choice: PageCleanup) -> AssembleOptions {
+    let mut options = document.clone();
+    match choice {
+        PageCleanup::Auto => {}
+        PageCleanup::Color => options.cleanup.mode = ModeChoice::Colour,
+        PageCleanup::Gray => options.cleanup.mode = ModeChoice::Grey,
+        PageCleanup::Bw => options.cleanup.mode = ModeChoice::BlackWhite,
+        PageCleanup::Original => options.clean = false,
+    }
+    options
 }
 
 fn scratch_dir(desk: &Desk) -> Result<tempfile::TempDir, CounterError> {
@@ -258,6 +273,16 @@ impl Desk {
         Ok(self.with_store(|s| s.rotate_capture_page(id, quarter_turns))?)
     }
 
+    /// Sets how assembly cleans page `id`: detected or forced colour mode, or `Original` to undo the
+    /// cleanup (the page as scanned). The stored original is never changed; assemble again to apply.
+    pub fn set_page_cleanup(
+        &self,
+        id: i64,
+        cleanup: PageCleanup,
+    ) -> Result<CapturePage, DeskError> {
+        Ok(self.with_store(|s| s.set_capture_page_cleanup(id, cleanup))?)
+    }
+
     /// Removes a page from its document.
     pub fn delete_page(&self, id: i64) -> Result<(), DeskError> {
         Ok(self.with_store(|s| s.delete_capture_page(id))?)
@@ -315,9 +340,21 @@ impl Desk {
             info: DocumentInfo::titled(format!("{} – {name}", dossier.code)),
             ..AssembleOptions::default()
         };
+        // Consecutive pages with the same cleanup choice go through assembly together (in parallel).
+        let mut parts: Vec<(PageCleanup, Vec<std::path::PathBuf>)> = Vec::new();
+        for (page, input) in pages.iter().zip(inputs) {
+            match parts.last_mut() {
+                Some((choice, group)) if *choice == page.cleanup => group.push(input),
+                _ => parts.push((page.cleanup, vec![input])),
+            }
+        }
+        let parts: Vec<_> = parts
+            .into_iter()
+            .map(|(choice, group)| (group, options_for_page(&options, choice)))
+            .collect();
         let out = scratch.path().join("document.pdf");
         let report =
-            assemble(&inputs, &options, &out).map_err(|source| CounterError::Assemble {
+            assemble_parts(&parts, &options, &out).map_err(|source| CounterError::Assemble {
                 document: doc_code.to_owned(),
                 source,
             })?;

@@ -119,6 +119,22 @@ pub fn assemble(
     finish(builder, reports, options, out)
 }
 
+/// [`assemble`] with its own options for each run of inputs, in order: the clerk may force a colour
+/// mode, or no cleanup at all, on some pages of a document. `document` gives the profile-wide settings
+/// (metadata, blank policy for the report); each part's options drive its pages' cleanup.
+pub fn assemble_parts(
+    parts: &[(Vec<PathBuf>, AssembleOptions)],
+    document: &AssembleOptions,
+    out: &Path,
+) -> Result<AssembleReport, PdfError> {
+    let mut builder = PdfBuilder::create(out)?;
+    let mut reports = Vec::new();
+    for (inputs, options) in parts {
+        add_inputs(&mut builder, inputs, options, &mut reports)?;
+    }
+    finish(builder, reports, document, out)
+}
+
 /// One document of a combined dossier PDF: its bookmark title and its input files.
 #[derive(Debug, Clone)]
 pub struct CombinedDocument {

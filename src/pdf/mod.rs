@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 pub use assemble::{
     AssembleOptions, AssembleReport, BlankPolicy, CombinedDocument, InputReport, PageReport,
-    assemble, assemble_combined,
+    assemble, assemble_combined, assemble_parts,
 };
 pub use builder::PdfBuilder;
 pub use encode::{EncodedImage, ImageColour, ImageData, ImageFilter, Profile};

@@ -26,6 +26,51 @@ pub struct CapturePage {
     pub thumb_sha256: Option<String>,
     /// File name the page came from, for the clerk.
     pub source_name: String,
+    /// How assembly cleans this page (migration 7).
+    pub cleanup: PageCleanup,
+}
+
+/// The clerk's cleanup choice for one page (stored as text in `capture_pages.cleanup`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageCleanup {
+    /// Full cleanup, colour mode detected.
+    #[default]
+    Auto,
+    /// Full cleanup, kept in colour.
+    Color,
+    /// Full cleanup, stored as greyscale.
+    Gray,
+    /// Full cleanup, binarized to black and white.
+    Bw,
+    /// No cleanup: the page as scanned (only the clerk's quarter turns); undoes the cleanup.
+    Original,
+}
+
+impl PageCleanup {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageCleanup::Auto => "auto",
+            PageCleanup::Color => "color",
+            PageCleanup::Gray => "gray",
+            PageCleanup::Bw => "bw",
+            PageCleanup::Original => "original",
+        }
+    }
+
+    /// Parses the stored text (`None` for anything else).
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            PageCleanup::Auto,
+            PageCleanup::Color,
+            PageCleanup::Gray,
+            PageCleanup::Bw,
+            PageCleanup::Original,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == text)
+    }
 }
 
 /// The PDFs recorded for one required document.
@@ -37,7 +82,7 @@ pub struct CaptureDocument {
 }
 
 const PAGE_COLUMNS: &str = "p.id, p.dossier_code, p.doc_code, p.position, p.blob_sha256, b.media_type, \
-     p.page_in_blob, p.rotation, p.thumb_sha256, p.source_name";
+     p.page_in_blob, p.rotation, p.thumb_sha256, p.source_name, p.cleanup";
 
 fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CapturePage> {
     Ok(CapturePage {
@@ -51,6 +96,11 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CapturePage> {
         rotation: r.get(7)?,
         thumb_sha256: r.get(8)?,
         source_name: r.get(9)?,
+        cleanup: {
+            let text: String = r.get(10)?;
+            // The CHECK constraint admits only the five names.
+            PageCleanup::parse(&text).unwrap_or_default()
+        },
     })
 }
 
@@ -161,6 +211,28 @@ impl Store {
             .execute(
                 "UPDATE capture_pages SET rotation = (rotation + ?1) % 360 WHERE id = ?2",
                 params![delta, id],
+            )
+            .map_err(|e| self.sql(e))?;
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                what: "trang đã quét",
+                key: id.to_string(),
+            });
+        }
+        self.capture_page(id)
+    }
+
+    /// Sets how assembly cleans page `id`.
+    pub fn set_capture_page_cleanup(
+        &mut self,
+        id: i64,
+        cleanup: PageCleanup,
+    ) -> Result<CapturePage, StoreError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE capture_pages SET cleanup = ?1 WHERE id = ?2",
+                params![cleanup.as_str(), id],
             )
             .map_err(|e| self.sql(e))?;
         if changed == 0 {

@@ -262,6 +262,13 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE portal_dossiers ADD COLUMN result_failed_at TEXT;
     CREATE INDEX outbox_files_totals ON outbox_files(job_id, size, upload_offset, complete);
     "#,
+    // 7: the clerk's cleanup choice per scanned page (issue 9): `auto` (detected colour mode), a forced
+    // `color`, `gray` or `bw`, or `original` (no cleanup: the page as scanned, the cleanup's undo).
+    // Assembly reads it; the stored original never changes.
+    r#"
+    ALTER TABLE capture_pages ADD COLUMN cleanup TEXT NOT NULL DEFAULT 'auto'
+        CHECK (cleanup IN ('auto', 'color', 'gray', 'bw', 'original'));
+    "#,
 ];
 
 #[cfg(test)]

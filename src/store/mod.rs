@@ -24,7 +24,7 @@ mod users;
 
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
-pub use capture_pages::{CaptureDocument, CapturePage};
+pub use capture_pages::{CaptureDocument, CapturePage, PageCleanup};
 pub use dossiers::DossierFilter;
 pub use facts::{
     DossierFacts, parse_deadline_changes_into, parse_local_time, parse_status_changes,
