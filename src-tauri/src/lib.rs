@@ -111,6 +111,7 @@ pub fn run() {
             commands::capture::page_preview,
             commands::counter::arrange_pages,
             commands::counter::rotate_page,
+            commands::counter::set_page_cleanup,
             commands::counter::delete_page,
             commands::counter::assemble_documents,
             commands::counter::counter_cancel,

@@ -207,7 +207,7 @@ async function main() {
       },
     ],
     [
-      'Quét: the large preview opens with Space, compares the original with the cleanup per colour mode, moves with → and closes with Esc',
+      'Quét: the large preview opens with Space, compares the original with the cleanup per colour mode, keeps black and white for the page with Enter, moves with → and closes with Esc',
       async () => {
         const [first, second] = tp1;
         await browser.$(`[data-page-id="${first}"]`).click();
@@ -225,6 +225,10 @@ async function main() {
         await browser.waitUntil(async () => (await preview.getAttribute('data-result-mode')) === 'bw', SLOW);
         assert.match(await browser.$(byTestId('preview-result')).getText(), /Đen trắng/);
         await screenshot(browser, 'capture-03b-preview-bw');
+        // Enter keeps the shown mode for this page: the core stores it and assembly will clean it so.
+        await browser.keys([Key.Enter]);
+        await browser.waitUntil(async () => (await preview.getAttribute('data-cleanup')) === 'bw', WAIT);
+        assert.match(await browser.$(byTestId('preview-kept')).getText(), /Đen trắng/);
         // The digit keys pick the mode: 3 = colour, on the same page.
         await browser.keys(['3']);
         await browser.waitUntil(async () => (await preview.getAttribute('data-result-mode')) === 'color', SLOW);

@@ -193,6 +193,18 @@ pub async fn rotate_page(
     Ok(PageDto::from(&page))
 }
 
+/// Sets how assembly cleans page `id` (`auto`, `color`, `gray`, `bw`, or `original` to undo the cleanup).
+#[tauri::command]
+pub async fn set_page_cleanup(
+    state: State<'_, DeskState>,
+    id: i64,
+    cleanup: motcua::store::PageCleanup,
+) -> Result<PageDto, ErrorEnvelope> {
+    let desk = state.desk()?;
+    let page = blocking(move || desk.set_page_cleanup(id, cleanup)).await?;
+    Ok(PageDto::from(&page))
+}
+
 /// Removes a page.
 #[tauri::command]
 pub async fn delete_page(state: State<'_, DeskState>, id: i64) -> Result<(), ErrorEnvelope> {

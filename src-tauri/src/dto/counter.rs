@@ -46,6 +46,8 @@ pub struct PageDto {
     pub rotation: u32,
     pub has_thumbnail: bool,
     pub source_name: String,
+    /// How assembly cleans the page: `auto`, `color`, `gray`, `bw` or `original`.
+    pub cleanup: motcua::store::PageCleanup,
 }
 
 impl From<&CapturePage> for PageDto {
@@ -59,6 +61,7 @@ impl From<&CapturePage> for PageDto {
             rotation: p.rotation,
             has_thumbnail: p.thumb_sha256.is_some(),
             source_name: p.source_name.clone(),
+            cleanup: p.cleanup,
         }
     }
 }

@@ -39,7 +39,11 @@ export interface CapturePage {
   rotation: number;
   hasThumbnail: boolean;
   sourceName: string;
+  /** How assembly cleans the page; `original` is the page as scanned (the cleanup undone). */
+  cleanup: PageCleanup;
 }
+
+export type PageCleanup = 'auto' | 'color' | 'gray' | 'bw' | 'original';
 
 export interface CaptureDocument {
   docCode: string;
@@ -129,6 +133,8 @@ export interface CounterApi {
   pagePreview(id: number, mode: PreviewMode): Promise<PagePreview | null>;
   arrangePages(code: string, docCode: string, ids: number[]): Promise<void>;
   rotatePage(id: number, quarterTurns: number): Promise<CapturePage>;
+  /** Sets how assembly cleans the page (the preview's "Dùng cho trang này"). */
+  setPageCleanup(id: number, cleanup: PageCleanup): Promise<CapturePage>;
   deletePage(id: number): Promise<void>;
   assembleDocuments(code: string, docCodes: string[]): Promise<AssembledDocument[]>;
   cancelCounterWork(): Promise<void>;

@@ -27,6 +27,14 @@ describe('page preview keys', () => {
     expect(previewKey('ArrowLeft', [], 77)).toEqual({ kind: 'none' });
   });
 
+  it('keeps the shown mode for the page on Enter', () => {
+    expect(previewKey('Enter', ids, 9)).toEqual({ kind: 'apply' });
+  });
+
+  it('names every cleanup choice a page can keep (the wire names of PageCleanup)', () => {
+    expect(PREVIEW_MODES.map((m) => m.mode).sort()).toEqual(['auto', 'bw', 'color', 'gray', 'original']);
+  });
+
   it('picks the colour mode with the digits 1–5', () => {
     expect(previewKey('1', ids, 4)).toEqual({ kind: 'mode', mode: 'original' });
     expect(previewKey('5', ids, 4)).toEqual({ kind: 'mode', mode: 'bw' });

@@ -18,12 +18,18 @@ export const PREVIEW_MODES: { mode: PreviewMode; label: string }[] = [
 ];
 
 /** The result of a key in the open preview. */
-export type PreviewKeyAction = { kind: 'close' } | { kind: 'show'; id: number } | { kind: 'mode'; mode: PreviewMode } | { kind: 'none' };
+export type PreviewKeyAction =
+  | { kind: 'close' }
+  | { kind: 'show'; id: number }
+  | { kind: 'mode'; mode: PreviewMode }
+  | { kind: 'apply' }
+  | { kind: 'none' };
 
 /**
  * What `key` does with page `current` shown among `ids` (the document's pages in order): Esc (or Space
  * again) closes, ←/→ and PageUp/PageDown go to the previous/next page (staying put at the ends), Home/End
- * to the first/last, and the digits 1–5 pick a mode in the order of {@link PREVIEW_MODES}.
+ * to the first/last, the digits 1–5 pick a mode in the order of {@link PREVIEW_MODES}, and Enter keeps the
+ * mode shown for the page (assembly will clean it that way; "original" undoes the cleanup).
  */
 export function previewKey(key: string, ids: number[], current: number): PreviewKeyAction {
   const index = ids.indexOf(current);
@@ -41,6 +47,8 @@ export function previewKey(key: string, ids: number[], current: number): Preview
     case 'ArrowRight':
     case 'PageDown':
       return index < 0 ? go(0) : go(index + 1);
+    case 'Enter':
+      return { kind: 'apply' };
     case 'Home':
       return go(0);
     case 'End':

@@ -554,5 +554,7 @@ export const en: Record<MessageKey, string> = {
   'preview.result': 'Result: {mode}',
   'preview.skew': 'skew {degrees}°',
   'preview.straightened': 'straightened',
-  'preview.keys': 'Keys: ←/→ previous/next page · 1–5 mode · Esc or Space closes',
+  'preview.keys': 'Keys: ←/→ previous/next page · 1–5 mode · Enter use for this page · Esc or Space closes',
+  'preview.apply': 'Use for this page',
+  'preview.kept': 'This page uses: {mode}',
 };

@@ -553,7 +553,9 @@ export const vi = {
   'preview.result': 'Kết quả: {mode}',
   'preview.skew': 'nghiêng {degrees}°',
   'preview.straightened': 'đã chỉnh thẳng',
-  'preview.keys': 'Phím: ←/→ trang trước/sau · 1–5 chế độ · Esc hoặc Space đóng',
+  'preview.keys': 'Phím: ←/→ trang trước/sau · 1–5 chế độ · Enter dùng cho trang này · Esc hoặc Space đóng',
+  'preview.apply': 'Dùng cho trang này',
+  'preview.kept': 'Trang này đang dùng: {mode}',
 } as const;
 
 /** A key of the UI text tables. */
