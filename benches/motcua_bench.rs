@@ -9,26 +9,17 @@
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{MOTCUA, P12_PASSWORD, PASSWORD_VAR, ROOT, measure, measure_with, median, os, tool};
+use common::{
+    MOTCUA, P12_PASSWORD, PASSWORD_VAR, ROOT, Rng, measure, measure_with, median,
+    noise_pdf_200_pages, os, tool, write_jpeg,
+};
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use motcua::pdf::{AssembleOptions, Profile, assemble};
-
-/// A small deterministic generator (xorshift), so inputs are the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 32) as u32
-    }
-}
+use motcua::pdf::{AssembleOptions, assemble};
 
 /// A scan-like A4 page at 300 dpi: tinted paper, noise, and lines of dark "words".
 fn scan_page(seed: u64, colour: bool) -> image::RgbImage {
@@ -67,14 +58,6 @@ fn scan_page(seed: u64, colour: bool) -> image::RgbImage {
         }
     }
     page
-}
-
-fn write_jpeg(image: &image::DynamicImage, path: &Path, quality: u8, dpi: u16) {
-    let mut bytes = Vec::new();
-    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality);
-    encoder.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(dpi));
-    encoder.encode_image(image).unwrap();
-    std::fs::write(path, bytes).unwrap();
 }
 
 fn file_size(path: &Path) -> u64 {
@@ -123,34 +106,8 @@ fn main() {
     println!("(written to {})", artifacts.join("results.md").display());
 }
 
-/// Noise JPEGs of about 100 KB, so 200 pages make a PDF of about 20 MB.
-fn big_pdf(work: &Path) -> PathBuf {
-    let folder = work.join("noise");
-    std::fs::create_dir_all(&folder).unwrap();
-    let mut inputs = Vec::new();
-    for i in 0..200u64 {
-        let path = folder.join(format!("noise-{i:03}.jpg"));
-        if i < 10 {
-            let mut rng = Rng(i + 7);
-            let image = image::GrayImage::from_fn(450, 450, |_, _| image::Luma([rng.next() as u8]));
-            write_jpeg(&image::DynamicImage::ImageLuma8(image), &path, 60, 72);
-        } else {
-            std::fs::copy(folder.join(format!("noise-{:03}.jpg", i % 10)), &path).unwrap();
-        }
-        inputs.push(path);
-    }
-    let out = work.join("big-200-pages.pdf");
-    let options = AssembleOptions {
-        profile: Profile::Archive,
-        clean: false,
-        ..AssembleOptions::default()
-    };
-    assemble(&inputs, &options, &out).unwrap();
-    out
-}
-
 fn signing(work: &Path, say: &mut dyn FnMut(String)) {
-    let pdf = big_pdf(work);
+    let pdf = noise_pdf_200_pages(work);
     let size = file_size(&pdf);
     let p12 = Path::new(ROOT).join("tests/fixtures/pki/signer-rsa2048.p12");
     let out = work.join("big-signed.pdf");

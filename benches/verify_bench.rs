@@ -10,11 +10,11 @@
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{MOTCUA, PASSWORD_VAR, ROOT, measure, os, tool};
+use common::{MOTCUA, PASSWORD_VAR, ROOT, measure, noise_pdf_200_pages, os, tool};
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use motcua::pdf::{AssembleOptions, Profile, assemble};
+use motcua::pdf::{AssembleOptions, assemble};
 
 fn sign(work: &Path, input: &Path, out: &Path) {
     let p12 = Path::new(ROOT).join("tests/fixtures/pki/signer-rsa2048.p12");
@@ -34,41 +34,6 @@ fn sign(work: &Path, input: &Path, out: &Path) {
         ],
         true,
     );
-}
-
-/// 200 pages of 450×450 noise JPEGs (10 distinct ones), about 20 MB, as in `motcua_bench`.
-fn big_pdf(work: &Path) -> PathBuf {
-    let folder = work.join("noise");
-    std::fs::create_dir_all(&folder).unwrap();
-    let mut seed = 7u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed >> 32) as u8
-    };
-    let mut inputs = Vec::new();
-    for i in 0..200u64 {
-        let path = folder.join(format!("noise-{i:03}.jpg"));
-        if i < 10 {
-            let image = image::GrayImage::from_fn(450, 450, |_, _| image::Luma([next()]));
-            let mut bytes = Vec::new();
-            let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 60);
-            encoder.encode_image(&image).unwrap();
-            std::fs::write(&path, bytes).unwrap();
-        } else {
-            std::fs::copy(folder.join(format!("noise-{:03}.jpg", i % 10)), &path).unwrap();
-        }
-        inputs.push(path);
-    }
-    let out = work.join("big-200-pages.pdf");
-    let options = AssembleOptions {
-        profile: Profile::Archive,
-        clean: false,
-        ..AssembleOptions::default()
-    };
-    assemble(&inputs, &options, &out).unwrap();
-    out
 }
 
 fn verdict(ok: bool) -> &'static str {
@@ -99,7 +64,7 @@ fn main() {
     let root = Path::new(ROOT).join("tests/fixtures/pki/root.cert.pem");
 
     // One big signed file.
-    let big = big_pdf(work);
+    let big = noise_pdf_200_pages(work);
     let signed = work.join("big-signed.pdf");
     sign(work, &big, &signed);
     let size = std::fs::metadata(&signed).map(|m| m.len()).unwrap_or(0);

@@ -1,11 +1,14 @@
-//! What the benchmark binaries share: the paths and test password they run with, and timing one
-//! command under `/usr/bin/time` (median wall time, largest peak RSS). Included by `#[path]` from each
+//! What the benchmark binaries share: the paths and test password they run with, timing one command
+//! under `/usr/bin/time` (median wall time, largest peak RSS), and the input both the signing and the
+//! verification benches measure (the 200-page noise PDF). Included by `#[path]` from each
 //! bench, so there is one copy of the measuring code.
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+
+use motcua::pdf::{AssembleOptions, Profile, assemble};
 
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 pub const MOTCUA: &str = env!("CARGO_BIN_EXE_motcua");
@@ -102,4 +105,52 @@ pub fn tool(venv_name: &str, fallback: &str) -> OsString {
     } else {
         os(fallback)
     }
+}
+
+/// A small deterministic generator (xorshift), so inputs are the same on every run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 32) as u32
+    }
+}
+
+/// Writes `image` as a JPEG of `quality` that declares `dpi`.
+pub fn write_jpeg(image: &image::DynamicImage, path: &Path, quality: u8, dpi: u16) {
+    let mut bytes = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality);
+    encoder.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(dpi));
+    encoder.encode_image(image).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// The signing and verification benches' input: 200 pages of 450×450 noise JPEGs (10 distinct ones
+/// of about 100 KB), assembled as they are into a PDF of about 20 MB.
+pub fn noise_pdf_200_pages(work: &Path) -> PathBuf {
+    let folder = work.join("noise");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut inputs = Vec::new();
+    for i in 0..200u64 {
+        let path = folder.join(format!("noise-{i:03}.jpg"));
+        if i < 10 {
+            let mut rng = Rng(i + 7);
+            let image = image::GrayImage::from_fn(450, 450, |_, _| image::Luma([rng.next() as u8]));
+            write_jpeg(&image::DynamicImage::ImageLuma8(image), &path, 60, 72);
+        } else {
+            std::fs::copy(folder.join(format!("noise-{:03}.jpg", i % 10)), &path).unwrap();
+        }
+        inputs.push(path);
+    }
+    let out = work.join("big-200-pages.pdf");
+    let options = AssembleOptions {
+        profile: Profile::Archive,
+        clean: false,
+        ..AssembleOptions::default()
+    };
+    assemble(&inputs, &options, &out).unwrap();
+    out
 }
