@@ -26,6 +26,32 @@ fn desk(dir: &Path) -> Desk {
     desk
 }
 
+/// A dossier received 2 March 2026 09:00 for the CLI tests (the desk is closed again before they run).
+fn cli_dossier(dir: &Path) -> String {
+    desk(dir)
+        .create_dossier(
+            new_dossier("1.004222", "Lê Văn Tám", at(2026, 3, 2, 9, 0)),
+            "clerk",
+        )
+        .unwrap()
+        .code
+}
+
+/// `motcua --data-dir DIR args…`: exit status, stdout, stderr.
+fn run_cli(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 fn pdftotext(pdf: &Path) -> String {
     let out = Command::new("pdftotext")
         .args(["-layout", "-enc", "UTF-8"])
@@ -180,28 +206,8 @@ fn fees_payment_postal_and_result_are_recorded_and_audited() {
 #[test]
 fn cli_records_payment_and_postal_return_as_documented_json() {
     let dir = tempfile::tempdir().unwrap();
-    let code = {
-        let desk = desk(dir.path());
-        desk.create_dossier(
-            new_dossier("1.004222", "Lê Văn Tám", at(2026, 3, 2, 9, 0)),
-            "clerk",
-        )
-        .unwrap()
-        .code
-    };
-    let motcua = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
-    };
+    let code = cli_dossier(dir.path());
+    let motcua = |args: &[&str]| run_cli(dir.path(), args);
     let (status, stdout, stderr) = motcua(&[
         "dossier",
         "pay",
@@ -301,23 +307,10 @@ fn status_changes_and_missing_documents_follow_the_log() {
 #[test]
 fn cli_status_change_with_its_effective_time() {
     let dir = tempfile::tempdir().unwrap();
-    let code = {
-        let desk = desk(dir.path());
-        desk.create_dossier(
-            new_dossier("1.004222", "Lê Văn Tám", at(2026, 3, 2, 9, 0)),
-            "clerk",
-        )
-        .unwrap()
-        .code
-    };
+    let code = cli_dossier(dir.path());
     let motcua = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(args)
-            .output()
-            .unwrap();
-        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+        let (status, _, stderr) = run_cli(dir.path(), args);
+        (status, stderr)
     };
     let (status, stderr) = motcua(&[
         "dossier",
