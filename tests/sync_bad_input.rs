@@ -63,29 +63,6 @@ fn a_token_revoked_while_jobs_wait_keeps_them_queued_until_a_new_token_comes() {
 
 #[test]
 fn a_portal_answering_garbage_is_a_temporary_failure_with_a_clear_reason() {
-    let tmp = tempfile::tempdir().unwrap();
     let body: Vec<u8> = (0..200u32).map(|i| (i * 37 % 256) as u8).collect();
-    let url = canned_server("200 OK", "application/octet-stream", body);
-    let desk = office(
-        &tmp.path().join("office"),
-        &url,
-        &[
-            ("sync.backoff-base-ms", "60000"),
-            ("sync.backoff-max-ms", "60000"),
-        ],
-    );
-    for n in 0..2 {
-        signed_dossier(&desk, n, 5_000, false);
-    }
-    let (report, _) = run_once(&desk, "mcp_any");
-    assert_eq!(report.accepted + report.failed, 0);
-    for job in desk.queue().unwrap() {
-        assert!(job.state.is_live(), "{job:?}");
-        assert_eq!(job.attempts, 1, "{job:?}");
-        let error = job.last_error.unwrap();
-        assert!(
-            error.contains("200") && error.contains("không phải JSON"),
-            "{error}"
-        );
-    }
+    assert_canned_answer_is_a_temporary_failure("200 OK", "application/octet-stream", body, "200");
 }

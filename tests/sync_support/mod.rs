@@ -333,3 +333,38 @@ pub fn canned_server(
     });
     url
 }
+
+/// Submits two dossiers to a portal answering `status_line`/`content_type`/`body` (see [`canned_server`])
+/// and checks the answer is a temporary failure: both jobs stay live after one attempt, each with a reason
+/// naming `status_code` and saying the answer is not JSON. A long backoff keeps the run from a second try.
+pub fn assert_canned_answer_is_a_temporary_failure(
+    status_line: &'static str,
+    content_type: &'static str,
+    body: Vec<u8>,
+    status_code: &str,
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = canned_server(status_line, content_type, body);
+    let desk = office(
+        &tmp.path().join("office"),
+        &url,
+        &[
+            ("sync.backoff-base-ms", "60000"),
+            ("sync.backoff-max-ms", "60000"),
+        ],
+    );
+    for n in 0..2 {
+        signed_dossier(&desk, n, 5_000, false);
+    }
+    let (report, _) = run_once(&desk, "mcp_any");
+    assert_eq!(report.accepted + report.failed, 0);
+    for job in desk.queue().unwrap() {
+        assert!(job.state.is_live(), "{job:?}");
+        assert_eq!(job.attempts, 1, "{job:?}");
+        let error = job.last_error.unwrap();
+        assert!(
+            error.contains(status_code) && error.contains("không phải JSON"),
+            "{error}"
+        );
+    }
+}
