@@ -17,30 +17,6 @@ use sync_support::*;
 const CHILD_DIR: &str = "MOTCUA_TEST_SUBMIT_CHILD_DIR";
 const CHILD_CODES: &str = "MOTCUA_TEST_SUBMIT_CHILD_CODES";
 
-fn draft(desk: &Desk) -> String {
-    desk.create_dossier(
-        motcua::dossier::NewDossier {
-            procedure_code: "1.001193".into(),
-            applicant: motcua::dossier::Applicant {
-                full_name: "Trần Thị Nháp".into(),
-                citizen_id: "001190012345".into(),
-                date_of_birth: None,
-                phone: String::new(),
-                address: String::new(),
-                email: String::new(),
-                kind: motcua::dossier::ApplicantKind::Citizen,
-            },
-            channel: motcua::dossier::Channel::Counter,
-            result_return: motcua::dossier::ResultReturn::Counter,
-            received_at: None,
-            notes: String::new(),
-        },
-        "test",
-    )
-    .unwrap()
-    .code
-}
-
 #[test]
 fn submissions_waiting_together_share_a_commit_and_a_refused_one_fails_alone() {
     let tmp = tempfile::tempdir().unwrap();
@@ -48,7 +24,7 @@ fn submissions_waiting_together_share_a_commit_and_a_refused_one_fails_alone() {
     let codes: Vec<String> = (0..20)
         .map(|n| signed_unsubmitted(&desk, n, 2_000, false).0)
         .collect();
-    let draft = draft(&desk);
+    let draft = draft_dossier(&desk);
     let committer = SubmitCommitter::start(tmp.path()).unwrap();
     // Another connection holds the database's write lock, as a second clerk's long write would: the
     // committer's first group waits for it and the other submissions pile up behind.

@@ -32,40 +32,20 @@ fn only_a_signed_dossier_with_its_pdfs_is_queued_and_a_refused_batch_leaves_noth
     assert_eq!(err.code(), ErrorCode::IllegalTransition);
 
     // A draft cannot be submitted.
-    let draft = desk
-        .create_dossier(
-            motcua::dossier::NewDossier {
-                procedure_code: "1.001193".into(),
-                applicant: motcua::dossier::Applicant {
-                    full_name: "Trần Thị Nháp".into(),
-                    citizen_id: "001190012345".into(),
-                    date_of_birth: None,
-                    phone: String::new(),
-                    address: String::new(),
-                    email: String::new(),
-                    kind: motcua::dossier::ApplicantKind::Citizen,
-                },
-                channel: motcua::dossier::Channel::Counter,
-                result_return: motcua::dossier::ResultReturn::Counter,
-                received_at: None,
-                notes: String::new(),
-            },
-            "test",
-        )
-        .unwrap();
+    let draft = draft_dossier(&desk);
     assert_eq!(
-        desk.submit(&draft.code, "test").unwrap_err().code(),
+        desk.submit(&draft, "test").unwrap_err().code(),
         ErrorCode::IllegalTransition
     );
     // Signed but without its PDFs: refused, naming the document; the status stays `signed`.
-    desk.set_dossier_status(&draft.code, Status::Ready, "test")
+    desk.set_dossier_status(&draft, Status::Ready, "test")
         .unwrap();
-    desk.set_dossier_status(&draft.code, Status::Signed, "test")
+    desk.set_dossier_status(&draft, Status::Signed, "test")
         .unwrap();
-    let err = desk.submit(&draft.code, "test").unwrap_err();
+    let err = desk.submit(&draft, "test").unwrap_err();
     assert_eq!(err.code(), ErrorCode::RequiredField);
     assert!(err.to_string().contains("TP1"), "{err}");
-    assert_eq!(desk.dossier(&draft.code).unwrap().status, Status::Signed);
+    assert_eq!(desk.dossier(&draft).unwrap().status, Status::Signed);
 
     // A batch with one bad dossier enqueues none of them: `ok` (signed, with its PDFs) stays signed.
     let (ok, _) = signed_dossier(&desk, 1, 2_000, false);
@@ -73,7 +53,7 @@ fn only_a_signed_dossier_with_its_pdfs_is_queued_and_a_refused_batch_leaves_noth
     desk.cancel_job(ok_job, "test").unwrap();
     assert_eq!(desk.dossier(&ok).unwrap().status, Status::Signed);
     let before = desk.queue().unwrap().len();
-    let err = desk.submit_many(&[&ok, &draft.code], "test").unwrap_err();
+    let err = desk.submit_many(&[&ok, &draft], "test").unwrap_err();
     assert_eq!(err.code(), ErrorCode::RequiredField);
     assert_eq!(desk.queue().unwrap().len(), before);
     assert_eq!(desk.dossier(&ok).unwrap().status, Status::Signed);

@@ -368,3 +368,28 @@ pub fn assert_canned_answer_is_a_temporary_failure(
         );
     }
 }
+
+/// A draft dossier for 1.001193 (not signed: submitting it is an illegal transition); returns its code.
+pub fn draft_dossier(desk: &Desk) -> String {
+    desk.create_dossier(
+        motcua::dossier::NewDossier {
+            procedure_code: "1.001193".into(),
+            applicant: motcua::dossier::Applicant {
+                full_name: "Trần Thị Nháp".into(),
+                citizen_id: "001190012345".into(),
+                date_of_birth: None,
+                phone: String::new(),
+                address: String::new(),
+                email: String::new(),
+                kind: motcua::dossier::ApplicantKind::Citizen,
+            },
+            channel: motcua::dossier::Channel::Counter,
+            result_return: motcua::dossier::ResultReturn::Counter,
+            received_at: None,
+            notes: String::new(),
+        },
+        "test",
+    )
+    .unwrap()
+    .code
+}
