@@ -84,6 +84,17 @@ pub struct CaptureDocument {
 const PAGE_COLUMNS: &str = "p.id, p.dossier_code, p.doc_code, p.position, p.blob_sha256, b.media_type, \
      p.page_in_blob, p.rotation, p.thumb_sha256, p.source_name, p.cleanup";
 
+/// `Ok` when a statement touched page `id`, else the error naming it.
+fn page_found(changed: usize, id: i64) -> Result<(), StoreError> {
+    if changed == 0 {
+        return Err(StoreError::NotFound {
+            what: "trang đã quét",
+            key: id.to_string(),
+        });
+    }
+    Ok(())
+}
+
 fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CapturePage> {
     Ok(CapturePage {
         id: r.get(0)?,
@@ -213,13 +224,7 @@ impl Store {
                 params![delta, id],
             )
             .map_err(|e| self.sql(e))?;
-        if changed == 0 {
-            return Err(StoreError::NotFound {
-                what: "trang đã quét",
-                key: id.to_string(),
-            });
-        }
-        self.capture_page(id)
+        self.page_after_change(changed, id)
     }
 
     /// Sets how assembly cleans page `id`.
@@ -235,12 +240,12 @@ impl Store {
                 params![cleanup.as_str(), id],
             )
             .map_err(|e| self.sql(e))?;
-        if changed == 0 {
-            return Err(StoreError::NotFound {
-                what: "trang đã quét",
-                key: id.to_string(),
-            });
-        }
+        self.page_after_change(changed, id)
+    }
+
+    /// The page after an update of `changed` rows; no row means there is no page `id`.
+    fn page_after_change(&self, changed: usize, id: i64) -> Result<CapturePage, StoreError> {
+        page_found(changed, id)?;
         self.capture_page(id)
     }
 
@@ -250,13 +255,7 @@ impl Store {
             .conn
             .execute("DELETE FROM capture_pages WHERE id = ?1", [id])
             .map_err(|e| self.sql(e))?;
-        if changed == 0 {
-            return Err(StoreError::NotFound {
-                what: "trang đã quét",
-                key: id.to_string(),
-            });
-        }
-        Ok(())
+        page_found(changed, id)
     }
 
     /// Records the assembled (unsigned) PDF of a document and forgets its signed one.
