@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { signIn } from './lib/accounts.mjs';
+import { pageIds, waitPages } from './lib/capture.mjs';
 import { byTestId, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
 import { fileURLToPath } from 'node:url';
 
@@ -64,20 +65,6 @@ async function fill(browser, testId, text) {
 async function openScreen(browser, id) {
   await browser.$(byTestId(`nav-${id}`)).click();
   await browser.$(byTestId(`screen-${id}`)).waitForDisplayed(WAIT);
-}
-
-/** The page ids shown in the capture grid, in order. */
-async function pageIds(browser) {
-  return browser.execute(() =>
-    [...document.querySelectorAll('[data-testid="page-grid"] [data-testid="page"]')].map((p) => Number(p.dataset.pageId)),
-  );
-}
-
-async function waitPages(browser, count) {
-  await browser.waitUntil(async () => (await pageIds(browser)).length === count, {
-    ...SLOW,
-    timeoutMsg: `expected ${count} pages in the grid`,
-  });
 }
 
 function cli(args) {
@@ -149,7 +136,7 @@ async function main() {
         await browser.$(byTestId('doc-TP1')).click();
         await fill(browser, 'capture-paths', `${fixture('scans', 'text-skew0-150.jpg')};${fixture('scans', 'text-bw-2pages-150.tif')}`);
         await browser.$(byTestId('btn-import-paths')).click();
-        await waitPages(browser, 3);
+        await waitPages(browser, 3, SLOW);
         await browser.waitUntil(
           () => browser.execute(() => document.querySelectorAll('[data-testid="page-grid"] img').length === 3),
           { ...SLOW, timeoutMsg: 'three thumbnails' },
@@ -158,25 +145,25 @@ async function main() {
         await browser.$(byTestId('doc-TP2')).click();
         await fill(browser, 'capture-paths', fixture('scans', 'colour-stamp-150.jpg'));
         await browser.$(byTestId('btn-import-paths')).click();
-        await waitPages(browser, 1);
+        await waitPages(browser, 1, SLOW);
         await browser.$(byTestId('doc-TP3')).click();
         await fill(browser, 'capture-paths', CARD_PHOTO);
         await browser.$(byTestId('btn-import-paths')).click();
-        await waitPages(browser, 1);
+        await waitPages(browser, 1, SLOW);
       },
     ],
     [
       "Quét: SANE's test scanner adds a scanned page to TP4 (Ctrl+S)",
       async () => {
         await browser.$(byTestId('doc-TP4')).click();
-        await waitPages(browser, 0);
+        await waitPages(browser, 0, SLOW);
         await fill(browser, 'scanner', 'test');
         await browser.$(byTestId('scan-resolution')).selectByAttribute('value', '150');
         await browser.$(byTestId('scan-mode')).selectByAttribute('value', 'grey');
         // The glass (no feeder): exactly one page.
         await browser.keys([Key.Control, 's']);
         await browser.keys([Key.Control]);
-        await waitPages(browser, 1);
+        await waitPages(browser, 1, SLOW);
         assert.equal(await browser.$(byTestId('capture-error')).isExisting(), false);
         await screenshot(browser, 'capture-02-scanned');
       },
@@ -185,7 +172,7 @@ async function main() {
       'Quét: the last page of TP1 moves to the front and is rotated; the order is saved',
       async () => {
         await browser.$(byTestId('doc-TP1')).click();
-        await waitPages(browser, 3);
+        await waitPages(browser, 3, SLOW);
         const before = await pageIds(browser);
         const last = before[2];
         await browser.$(`[data-page-id="${last}"]`).click();
@@ -358,7 +345,7 @@ async function main() {
         await current.waitForDisplayed(WAIT);
         assert.equal(await current.getAttribute('data-code'), code);
         await browser.$(byTestId('doc-TP1')).click();
-        await waitPages(browser, 3);
+        await waitPages(browser, 3, SLOW);
         assert.deepEqual(await pageIds(browser), tp1);
         assert.equal(await browser.$(`[data-page-id="${tp1[0]}"]`).getAttribute('data-rotation'), '90');
         await screenshot(browser, 'capture-05-restored');

@@ -24,6 +24,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { ensureAccount, setField, signIn } from './lib/accounts.mjs';
+import { pageIds, waitPages } from './lib/capture.mjs';
 import { byTestId, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
 import { startPortal, stopPortal } from './lib/portal.mjs';
 import { startTsa, stopTsa } from './lib/tsa.mjs';
@@ -58,20 +59,6 @@ function trustFolder() {
   copyFileSync(fixture('pki', 'root.cert.pem'), path.join(anchors, 'root.cert.pem'));
   for (const crl of ['root.crl.pem', 'revoked.crl.pem']) copyFileSync(fixture('signed', crl), path.join(anchors, crl));
   return anchors;
-}
-
-/** The page ids in the capture grid, in order. */
-function pageIds(browser) {
-  return browser.execute(() =>
-    [...document.querySelectorAll('[data-testid="page-grid"] [data-testid="page"]')].map((p) => Number(p.dataset.pageId)),
-  );
-}
-
-async function waitPages(browser, count) {
-  await browser.waitUntil(async () => (await pageIds(browser)).length === count, {
-    ...SLOW,
-    timeoutMsg: `expected ${count} pages in the grid`,
-  });
 }
 
 /** The stamp preview's state (data-rendered, -doc, -page, -pages, -x, -y). */
@@ -161,18 +148,18 @@ async function main() {
         await browser.$(byTestId('doc-TP1')).click();
         await setField(browser, 'capture-paths', `${fixture('scans', 'text-skew0-150.jpg')};${fixture('scans', 'text-bw-2pages-150.tif')}`);
         await browser.$(byTestId('btn-import-paths')).click();
-        await waitPages(browser, 3);
+        await waitPages(browser, 3, SLOW);
         await browser.$(byTestId('doc-TP2')).click();
         await setField(browser, 'capture-paths', fixture('scans', 'colour-stamp-150.jpg'));
         await browser.$(byTestId('btn-import-paths')).click();
-        await waitPages(browser, 1);
+        await waitPages(browser, 1, SLOW);
         await browser.$(byTestId('doc-TP3')).click();
         await setField(browser, 'capture-paths', CARD_PHOTO);
         await browser.$(byTestId('btn-import-paths')).click();
-        await waitPages(browser, 1);
+        await waitPages(browser, 1, SLOW);
 
         await browser.$(byTestId('doc-TP1')).click();
-        await waitPages(browser, 3);
+        await waitPages(browser, 3, SLOW);
         const before = await pageIds(browser);
         const last = before[2];
         await browser.$(`[data-page-id="${last}"]`).click();
