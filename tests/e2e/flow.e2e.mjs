@@ -81,6 +81,24 @@ function signatureRect(file) {
 }
 
 /** Drops `paths` on the window: the webview's drag-and-drop event, as an OS drop raises it. */
+/**
+ * Drops files on the verify screen as the webview's drag-drop event would, once the screen listens for it
+ * (a drop before its listener is registered is lost, which a slow machine showed), then waits for the
+ * file's card; a verify error shown instead fails at once with its text.
+ */
+async function dropAndWaitForCard(browser, filePath) {
+  await browser.$(`${byTestId('verify-drop')}[data-listening="true"]`).waitForExist(WAIT);
+  await dropFiles(browser, [filePath]);
+  const card = browser.$(`${byTestId('verify-file')}[data-path="${filePath}"]`);
+  const error = browser.$(byTestId('verify-error'));
+  const shown = await browser
+    .waitUntil(async () => (await card.isDisplayed()) || (await error.isExisting()), SLOW)
+    .then(() => true, () => false);
+  if (await card.isDisplayed()) return card;
+  const screenText = await browser.$(byTestId('screen-verify')).getText();
+  assert.fail(`${shown ? 'the verify screen shows an error' : `no verdict for ${filePath}`}; the screen reads: ${screenText}`);
+}
+
 async function dropFiles(browser, paths) {
   const failure = await browser.executeAsync((dropped, done) => {
     window.__TAURI_INTERNALS__
@@ -318,9 +336,7 @@ async function main() {
         await browser.$(byTestId('btn-logout')).click();
         await signIn(browser, MOTCUA_BIN, SUPERVISOR, WAIT);
         await open('verify');
-        await dropFiles(browser, [signedPdf]);
-        const card = browser.$(`${byTestId('verify-file')}[data-path="${signedPdf}"]`);
-        await card.waitForDisplayed(SLOW);
+        const card = await dropAndWaitForCard(browser, signedPdf);
         // Signed with a time-stamp from the TSA set in the settings: nothing to warn about — integrity,
         // signature, chain to the trusted root, CRL and the trusted signing time all hold.
         assert.equal(await card.getAttribute('data-verdict'), 'VALID');
@@ -341,9 +357,7 @@ async function main() {
     [
       'Xác minh: the tampered copy dropped on the window is invalid (red)',
       async () => {
-        await dropFiles(browser, [tamperedPdf]);
-        const card = browser.$(`${byTestId('verify-file')}[data-path="${tamperedPdf}"]`);
-        await card.waitForDisplayed(SLOW);
+        const card = await dropAndWaitForCard(browser, tamperedPdf);
         assert.equal(await card.getAttribute('data-verdict'), 'INVALID');
         assert.match(await card.getAttribute('class'), /\bred\b/);
         assert.match(await card.getText(), /Không hợp lệ/);
