@@ -145,5 +145,5 @@ export interface Backend extends SupervisorApi, QueueApi, CounterApi, DossiersAp
   createDossier(dossier: NewDossier): Promise<Dossier>;
   dossierTimeline(code: string): Promise<TimelineEntry[]>;
   /** Tells the shell the first screen shows data (the start-up benchmark times this). Never rejects. */
-  uiReady(stage?: 'gate' | 'list'): Promise<void>;
+  uiReady(stage?: 'gate' | 'list' | 'capture' | 'import'): Promise<void>;
 }
