@@ -1,4 +1,4 @@
-//! `motcua assemble` and `motcua scan` through the real binary: the per-input report (text and
+//! `motcua assemble`, `motcua scan` and `motcua dossier add-pages` through the real binary: the per-input report (text and
 //! `--json`) against the committed scan fixtures, bad inputs named while the rest of the batch
 //! goes on, and scanning from SANE's `test` backend (Debian sane-utils) into a folder, then
 //! assembling what was scanned. Every written PDF passes `qpdf --check`.
@@ -286,4 +286,99 @@ fn compact_reencodes_an_unedited_jpeg_scanned_above_150_dpi() {
     // Same physical size as the scan: 1240 px at 300 dpi is 297.6 pt.
     let (width, _) = page_sizes(&out)[0];
     assert!((width - 297.6).abs() < 0.5, "{width}");
+}
+
+/// `dossier add-pages` stores pages in the dossier's document after those it has (a 2-page TIFF gives
+/// two), names a missing file while storing the rest (exit 1), and refuses a document the procedure
+/// does not require (exit 2, nothing stored).
+#[test]
+fn add_pages_stores_capture_pages_of_a_dossier_document() {
+    let data = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| {
+        motcua()
+            .env("MOTCUA_DATA_DIR", data.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let catalog = format!("{}/data/catalog/sample.json", env!("CARGO_MANIFEST_DIR"));
+    assert!(cli(&["catalog", "import", &catalog]).status.success());
+    let created = cli(&[
+        "dossier",
+        "new",
+        "--procedure",
+        "1.001193",
+        "--applicant-name",
+        "Trần Thị Thử",
+        "--citizen-id",
+        "001090000001",
+    ]);
+    let code = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+
+    let first = cli(&[
+        "dossier",
+        "add-pages",
+        &code,
+        "TP1",
+        "--json",
+        &scan(TEXT_SKEW_PLUS_2_5).to_string_lossy(),
+    ]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(json_of(&first)["pages"][0]["position"], 0);
+
+    let missing = data.path().join("khong-co.jpg");
+    let second = cli(&[
+        "dossier",
+        "add-pages",
+        &code,
+        "TP1",
+        "--json",
+        &missing.to_string_lossy(),
+        &scan(BW_TIFF_2_PAGES).to_string_lossy(),
+    ]);
+    assert_eq!(second.status.code(), Some(1));
+    let report = json_of(&second);
+    let positions: Vec<_> = report["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["position"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        positions,
+        [1, 2],
+        "the TIFF's two pages go after the first page"
+    );
+    assert_eq!(
+        report["failures"][0]["path"],
+        missing.to_string_lossy().as_ref()
+    );
+    assert!(String::from_utf8_lossy(&second.stderr).contains("khong-co.jpg"));
+
+    let wrong = cli(&[
+        "dossier",
+        "add-pages",
+        &code,
+        "TP9",
+        &scan(TEXT_SKEW_PLUS_2_5).to_string_lossy(),
+    ]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("TP9"));
+    let after = cli(&[
+        "dossier",
+        "add-pages",
+        &code,
+        "TP1",
+        "--json",
+        &scan(TEXT_SKEW_PLUS_2_5).to_string_lossy(),
+    ]);
+    assert_eq!(
+        json_of(&after)["pages"][0]["position"],
+        3,
+        "nothing was stored by the refused call"
+    );
 }

@@ -4,12 +4,15 @@
 //! and prints what happened to every input and page (pages, colour mode, skew, blank pages
 //! removed, bytes), as text or `--json`. `scan` drives a SANE scanner through the existing
 //! [`ScanSource`] and prints each page file as it arrives. Both only map arguments and print;
-//! the work is in the core.
+//! the work is in the core. `dossier add-pages` stores files as capture pages of a dossier's document
+//! through [`Desk::import_pages`], the same path as the Quét screen (for scripts and test data).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use clap::{Args, ValueEnum};
+use motcua::Desk;
 use motcua::capture::cleanup::{Blankness, ColourMode, ModeChoice};
 use motcua::capture::scan::{ScanMode, ScanRequest};
 use motcua::capture::{ScanSource, Scanimage};
@@ -363,4 +366,56 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode, Failure> {
             message: error.to_string(),
         }),
     }
+}
+
+#[derive(Args)]
+pub struct AddPagesArgs {
+    /// The dossier's code.
+    code: String,
+    /// The required document the pages go into, by its code (e.g. TP1); they go after its pages.
+    document: String,
+    /// Images (JPEG, PNG, TIFF, BMP, WebP; multi-page TIFFs) and PDFs, in page order.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    /// Print the stored pages and the refused files as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `motcua dossier add-pages`: exit 0 when every file was stored, 1 when some were refused (the others
+/// are stored and listed; each refusal names its file and the reason).
+pub fn add_pages(desk: &Desk, args: AddPagesArgs) -> Result<ExitCode, Failure> {
+    let never = AtomicBool::new(false);
+    let outcome = desk.import_pages(&args.code, &args.document, &args.files, &never, |_| {})?;
+    if args.json {
+        let pages: Vec<_> = outcome
+            .pages
+            .iter()
+            .map(|p| json!({ "id": p.id, "position": p.position, "source": p.source_name, "media_type": p.media_type }))
+            .collect();
+        let failures: Vec<_> = outcome
+            .failures
+            .iter()
+            .map(|(path, error)| json!({ "path": path.display().to_string(), "error": error }))
+            .collect();
+        println!(
+            "{}",
+            super::json::pretty(&json!({ "pages": pages, "failures": failures }))
+        );
+    } else {
+        println!(
+            "Đã thêm {} trang vào {} của hồ sơ {}",
+            outcome.pages.len(),
+            args.document,
+            args.code
+        );
+    }
+    for (path, error) in &outcome.failures {
+        eprintln!("Không thêm được {}: {error}", path.display());
+    }
+    Ok(if outcome.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -155,6 +155,8 @@ enum DossierCmd {
         #[arg(long)]
         at: Option<String>,
     },
+    /// Add scans, photos or PDFs as pages of one of the dossier's documents, as the Quét screen does.
+    AddPages(capture::AddPagesArgs),
     /// Record the signed PDF of one of the dossier's documents (by document code); prints its SHA-256.
     AttachPdf {
         code: String,
@@ -496,6 +498,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             document,
             file,
         }) => queue::attach_pdf(&desk, &code, &document, &file, &actor)?,
+        Command::Dossier(DossierCmd::AddPages(args)) => return capture::add_pages(&desk, args),
         Command::Dossier(DossierCmd::Fees(args)) => settle::fees(&desk, args, &actor)?,
         Command::Dossier(DossierCmd::Pay(args)) => settle::pay(&desk, args, &actor)?,
         Command::Dossier(DossierCmd::Post(args)) => settle::post(&desk, args, &actor)?,
