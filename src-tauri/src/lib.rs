@@ -54,6 +54,7 @@ pub fn run() {
         .manage(commands::verify::VerifyRuns::default())
         .manage(commands::queue::QueueState::default())
         .manage(commands::counter::CounterWork::default())
+        .manage(commands::launch::LaunchRequest::from_args(std::env::args()))
         .setup(|app| {
             webview_memory(app);
             // The outbox runs in the background from the start (issue 9: always-visible online state).
@@ -75,6 +76,7 @@ pub fn run() {
             commands::create_dossier,
             commands::dossier_timeline,
             commands::probe::ui_ready,
+            commands::launch::launch_dossier,
             commands::session::session_status,
             commands::session::login,
             commands::session::logout,

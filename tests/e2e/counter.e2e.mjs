@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { signIn } from './lib/accounts.mjs';
 import { pageIds, waitPages } from './lib/capture.mjs';
-import { byTestId, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
+import { byTestId, exitWith, Key, openSession, requiredEnv, restartSession, runSteps, screenshot } from './lib/harness.mjs';
 import { fileURLToPath } from 'node:url';
 
 
@@ -327,17 +327,7 @@ async function main() {
     [
       'reopening the app restores the dossier in progress with its pages',
       async () => {
-        await browser.deleteSession();
-        // A new app start on the loaded 2-core machine can outlast one session request: try up to 3 times.
-        for (let attempt = 1; ; attempt += 1) {
-          try {
-            browser = await openSession();
-            break;
-          } catch (error) {
-            if (attempt === 3) throw error;
-            console.log(`  note: new session attempt ${attempt} failed (${error.message}); retrying`);
-          }
-        }
+        browser = await restartSession(browser);
         await browser.$(byTestId('app-title')).waitForDisplayed(WAIT);
         await signIn(browser, MOTCUA_BIN, CLERK, WAIT);
         await openScreen(browser, 'capture');

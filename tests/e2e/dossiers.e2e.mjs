@@ -9,14 +9,16 @@
  * and one same-day dossier moved to "received" that `motcua dossier at-risk` lists for Mẫu 04.
  * Steps: colours and remaining time match the CLI; filter by red; record a cash payment in the detail panel
  * and read it back with `motcua dossier fees --json`; the apology banner lists the at-risk dossier; issue a
- * Mẫu 04 from it and see it in the CLI's timeline. Screenshots `dossiers-*.png`.
+ * Mẫu 04 from it and see it in the CLI's timeline; "Tiếp tục xử lý" on a draft whose page was added by
+ * `motcua dossier add-pages` makes it the dossier in progress and shows that page on the capture screen (a
+ * paused dossier offers no such button). Screenshots `dossiers-*.png`.
  *
  * Environment: APP_BINARY, MOTCUA_BIN, MOTCUA_DATA_DIR, WEBDRIVER_PORT, SCREENSHOT_DIR (see scripts/e2e.sh).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { setField, signIn } from './lib/accounts.mjs';
-import { byTestId, exitWith, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
+import { byTestId, exitWith, openSession, requiredEnv, restartSession, runSteps, screenshot } from './lib/harness.mjs';
 
 
 
@@ -93,11 +95,14 @@ async function main() {
     atRisk = newDossier('1.001193', 'Trịnh Sắp Hạn Sớm', earlier);
     toReceived(atRisk, earlier);
   }
+  // A draft received earlier with one page already captured, to be taken up again from the list.
+  const draft = newDossier('1.001193', 'Phan Tiếp Tục');
+  motcua(['dossier', 'add-pages', draft, 'TP1', `${requiredEnv('REPO')}/tests/fixtures/scans/text-skew0-150.jpg`]);
   const cliList = JSON.parse(motcua(['dossier', 'list', '--json']));
   const cliColours = Object.fromEntries(cliList.map((d) => [d.code, d.deadline?.colour ?? null]));
 
   console.log(`prepared red ${red}, green ${green}, paused ${paused}, at risk ${atRisk}`);
-  const browser = await openSession();
+  let browser = await openSession();
 
   const steps = [
     [
@@ -188,6 +193,33 @@ async function main() {
           async () => !(await browser.$(`${byTestId('apology-candidate')}[data-code="${atRisk}"]`).isExisting()),
           WAIT,
         );
+      },
+    ],
+    [
+      '"Tiếp tục xử lý" makes a draft the dossier in progress and opens its captured page; a paused dossier has no such button',
+      async () => {
+        await browser.$(`${byTestId('dossier-row')}[data-code="${paused}"] ${byTestId('dossier-open')}`).click();
+        await browser.$(byTestId('dossier-detail')).waitForDisplayed(WAIT);
+        assert.equal(await browser.$(byTestId('detail-continue')).isExisting(), false, 'status 5 is past the counter');
+        await browser.$(byTestId('detail-close')).click();
+
+        await browser.$(`${byTestId('dossier-row')}[data-code="${draft}"] ${byTestId('dossier-open')}`).click();
+        await browser.$(byTestId('detail-continue')).waitForDisplayed(WAIT);
+        await browser.$(byTestId('detail-continue')).click();
+        await browser.$(byTestId('screen-capture')).waitForDisplayed(WAIT);
+        await browser.$(`${byTestId('current-dossier')}[data-code="${draft}"]`).waitForDisplayed(WAIT);
+        await browser.$(`${byTestId('doc-TP1')}[data-pages="1"]`).waitForDisplayed(WAIT);
+        await browser.$(`${byTestId('page')} img`).waitForDisplayed(WAIT);
+        await screenshot(browser, 'dossiers-06-continue');
+      },
+    ],
+    [
+      'the app started with --open CODE has that dossier in progress once the clerk signs in',
+      async () => {
+        browser = await restartSession(browser, ['--open', green]);
+        await signIn(browser, MOTCUA_BIN, CLERK, WAIT);
+        await browser.$(byTestId('nav-capture')).click();
+        await browser.$(`${byTestId('current-dossier')}[data-code="${green}"]`).waitForDisplayed(WAIT);
       },
     ],
   ];

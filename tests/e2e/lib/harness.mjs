@@ -25,8 +25,11 @@ export function requiredEnv(name) {
 /** The CSS selector of an element by its `data-testid`. */
 export const byTestId = (id) => `[data-testid="${id}"]`;
 
-/** Starts the app (APP_BINARY) in a new WebDriver session on tauri-driver (WEBDRIVER_PORT). */
-export function openSession() {
+/**
+ * Starts the app (APP_BINARY, with command-line `args`) in a new WebDriver session on tauri-driver
+ * (WEBDRIVER_PORT).
+ */
+export function openSession(args = []) {
   return remote({
     hostname: '127.0.0.1',
     port: Number(process.env.WEBDRIVER_PORT ?? '4444'),
@@ -34,10 +37,26 @@ export function openSession() {
     // Starting the app and WebKit on a loaded 2-core machine can take well over the default.
     connectionRetryTimeout: 120000,
     capabilities: {
-      'tauri:options': { application: requiredEnv('APP_BINARY') },
+      'tauri:options': { application: requiredEnv('APP_BINARY'), args },
       'wdio:enforceWebDriverClassic': true,
     },
   });
+}
+
+/**
+ * Closes `browser`'s app and starts it again (with `args`) in a new session. A new app start on the loaded
+ * 2-core machine can outlast one session request: it tries up to 3 times.
+ */
+export async function restartSession(browser, args = []) {
+  await browser.deleteSession();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await openSession(args);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.log(`  note: new session attempt ${attempt} failed (${error.message}); retrying`);
+    }
+  }
 }
 
 /** Waits for two animation frames so the screenshot shows the latest DOM, then saves `<name>.png`. */

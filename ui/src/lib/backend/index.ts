@@ -32,6 +32,7 @@ export function createBackend(): Backend {
     createDossier: unavailable,
     dossierTimeline: unavailable,
     uiReady: () => Promise.resolve(),
+    launchDossier: () => Promise.resolve(null),
     ...supervisorUnavailable(unavailable),
     queuePage: unavailable,
     queueStatus: unavailable,

@@ -28,6 +28,7 @@ export function tauriBackend(): Backend {
     createDossier: (dossier: NewDossier) => call<Dossier>('create_dossier', { dossier }),
     dossierTimeline: (code) => call<TimelineEntry[]>('dossier_timeline', { code }),
     uiReady: (stage) => call<void>('ui_ready', { stage: stage ?? 'list' }).catch(() => undefined),
+    launchDossier: () => call<string | null>('launch_dossier'),
     ...supervisorTauri(call),
     queuePage: (offset, limit) => call<QueuePage>('queue_page', { offset, limit }),
     queueStatus: () => call<QueueStatus>('queue_status'),

@@ -146,4 +146,6 @@ export interface Backend extends SupervisorApi, QueueApi, CounterApi, DossiersAp
   dossierTimeline(code: string): Promise<TimelineEntry[]>;
   /** Tells the shell the first screen shows data (the start-up benchmark times this). Never rejects. */
   uiReady(stage?: 'gate' | 'list' | 'capture' | 'import'): Promise<void>;
+  /** The dossier the app was started to open (`motcua-desk --open CODE`), once; null otherwise. */
+  launchDossier(): Promise<string | null>;
 }

@@ -79,6 +79,7 @@ export const en: Record<MessageKey, string> = {
 
   'detail.title': 'Dossier {code}',
   'detail.close': 'Close (Esc)',
+  'detail.continue': 'Continue this dossier',
   'detail.applicant': 'Applicant',
   'detail.citizenId': 'Citizen ID',
   'detail.birth': 'Date of birth',

@@ -78,6 +78,7 @@ export const vi = {
 
   'detail.title': 'Hồ sơ {code}',
   'detail.close': 'Đóng (Esc)',
+  'detail.continue': 'Tiếp tục xử lý',
   'detail.applicant': 'Người nộp',
   'detail.citizenId': 'Số CCCD',
   'detail.birth': 'Ngày sinh',
