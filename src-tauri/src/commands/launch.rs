@@ -60,7 +60,11 @@ mod tests {
     fn the_equals_form_and_no_argument() {
         assert_eq!(request(&["x", "--open=ABC"]).take().as_deref(), Some("ABC"));
         assert_eq!(request(&["x"]).take(), None);
-        assert_eq!(request(&["x", "--open"]).take(), None, "a missing value opens nothing");
+        assert_eq!(
+            request(&["x", "--open"]).take(),
+            None,
+            "a missing value opens nothing"
+        );
         assert_eq!(request(&["x", "--open="]).take(), None);
     }
 }
