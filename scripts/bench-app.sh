@@ -11,7 +11,13 @@
 # $BENCH_IDLE_SECONDS (default 10) on the list and sums PSS and RSS of the app and every process it started
 # (WebKitWebProcess, WebKitNetworkProcess) from /proc/PID/smaps_rollup. Prints a Markdown table for
 # BENCHMARKS.md. The page cache is warm after the first run: these are "warm disk" cold starts, as the
-# clerk's second launch of the day. BENCH_APP_PROFILE=release measures the fully optimised (LTO) build
+# clerk's second launch of the day.
+#
+# Then the capture screen (issue 9): a second data folder holds a dossier with 200 A4 300-dpi scans in its
+# first document (made once with `motcua dossier add-pages`, kept in target/) and an empty one. $BENCH_RUNS
+# times the app starts with `--open CODE` (the 200-page dossier in progress), the clerk signs in, and the
+# script times Alt+3 → the capture screen's first screenful of thumbnails painted (the UI's "capture"
+# report). BENCH_APP_PROFILE=release measures the fully optimised (LTO) build
 # if the release profile is set up for it; the default `bench` profile is release without LTO.
 set -euo pipefail
 
@@ -109,11 +115,10 @@ probe() {
   echo "$at"
 }
 
-gates=() lists=() starts=()
-for run in $(seq "$runs"); do
-  log="$work/app-$run.log"
-  start_ms=$(date +%s%3N)
-  MOTCUA_STARTUP_PROBE=1 setsid "$app" 2>"$log" >/dev/null &
+# Starts the app (extra arguments passed on) with its stderr in $log, waits for the login gate, signs in
+# through the keyboard and waits for the list; sets app_pid, gate (epoch ms), enter_ms, list.
+start_and_sign_in() {
+  MOTCUA_STARTUP_PROBE=1 setsid "$app" "$@" 2>"$log" >/dev/null &
   app_pid=$!
   pids+=($app_pid)
   gate=$(probe "$log" gate)
@@ -126,6 +131,20 @@ for run in $(seq "$runs"); do
   enter_ms=$(date +%s%3N)
   xdotool key Return
   list=$(probe "$log" list)
+}
+
+# Ends the app started by start_and_sign_in and every process below it.
+stop_app() {
+  kill -TERM -- "-$app_pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$app_pid" 2>/dev/null || true
+}
+
+gates=() lists=() starts=()
+for run in $(seq "$runs"); do
+  log="$work/app-$run.log"
+  start_ms=$(date +%s%3N)
+  start_and_sign_in
   gates+=($((gate - start_ms)))
   lists+=($((list - enter_ms)))
   starts+=($((gate - start_ms + list - enter_ms)))
@@ -145,12 +164,56 @@ for run in $(seq "$runs"); do
     done
     awk -v p="$total_pss" -v r="$total_rss" 'BEGIN { printf "| **all** | **%.1f** | **%.1f** |\n", p / 1024, r / 1024 }'
   fi
-  kill -TERM -- "-$app_pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$app_pid" 2>/dev/null || true
+  stop_app
 done
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(($# / 2 + 1))p"; }
 echo
 echo "Process start → login gate interactive ($profile profile), $runs runs: ${gates[*]} ms; median $(median "${gates[@]}") ms."
 echo "Sign-in (Enter) → list of $dossiers dossiers rendered: ${lists[*]} ms; median $(median "${lists[@]}") ms."
 echo "Start-up (the two added, typing excluded): ${starts[*]} ms; median $(median "${starts[@]}") ms."
+
+# --- The capture screen with a 200-page dossier -------------------------------------------------------
+# 200 distinct A4 300-dpi grey scans (the committed 300-dpi fixture with its page number written on it).
+scans="$target_dir/bench-app-scans-300dpi"
+if [ ! -d "$scans" ]; then
+  echo "bench-app: making 200 A4 300-dpi scans in $scans…" >&2
+  rm -rf "$scans.tmp" && mkdir -p "$scans.tmp"
+  for i in $(seq -w 1 200); do
+    convert tests/fixtures/scans/text-skew+2.5-300.jpg -fill black -pointsize 60 \
+      -annotate +200+3300 "Trang $i / 200" -quality 85 "$scans.tmp/scan-$i.jpg"
+  done
+  mv "$scans.tmp" "$scans"
+fi
+capture_data="$target_dir/bench-app-capture-data"
+if [ ! -d "$capture_data" ]; then
+  echo "bench-app: storing the 200 scans as pages of one dossier in $capture_data…" >&2
+  staging="$capture_data.tmp-$$"
+  rm -rf "$staging" && mkdir -p "$staging"
+  MOTCUA_DATA_DIR="$staging" "$cli" catalog import data/catalog/sample.json >/dev/null
+  big=$(MOTCUA_DATA_DIR="$staging" "$cli" dossier new --procedure 1.001193 \
+    --applicant-name "Nguyễn Văn Hai Trăm" --citizen-id 001090000200)
+  MOTCUA_DATA_DIR="$staging" "$cli" dossier add-pages "$big" TP1 "$scans"/scan-*.jpg >/dev/null
+  empty=$(MOTCUA_DATA_DIR="$staging" "$cli" dossier new --procedure 1.001193 \
+    --applicant-name "Trần Thị Năm Mươi" --citizen-id 001090000050)
+  echo "$big" >"$staging/bench-200-pages"
+  echo "$empty" >"$staging/bench-empty"
+  mv "$staging" "$capture_data"
+fi
+rm -rf "$work/data" && cp -a "$capture_data" "$work/data"
+"$cli" user add --role clerk --name "Cán bộ Đo" --password-env BENCH_APP_PASSWORD "$login" >/dev/null
+big=$(cat "$work/data/bench-200-pages")
+
+opens=()
+for run in $(seq "$runs"); do
+  log="$work/capture-$run.log"
+  start_and_sign_in --open "$big"
+  open_ms=$(date +%s%3N)
+  xdotool key alt+3
+  painted=$(probe "$log" capture)
+  opens+=($((painted - open_ms)))
+  # What was measured, for the eye: the window at that moment.
+  [ "$run" = "$runs" ] && import -window root "$target_dir/bench-app-capture.png" 2>/dev/null || true
+  stop_app
+done
+echo
+echo "Alt+3 → capture screen of a 200-page dossier with its first thumbnails painted, $runs runs: ${opens[*]} ms; median $(median "${opens[@]}") ms."
