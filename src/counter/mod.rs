@@ -54,6 +54,17 @@ pub enum CounterError {
     Scan(#[from] crate::capture::scan::ScanError),
     #[error("đã huỷ theo yêu cầu")]
     Cancelled,
+    #[error("chưa đặt thư mục quét: vào Cài đặt → Quét và chọn thư mục máy quét mạng ghi tệp vào")]
+    NoHotFolder,
+    #[error(
+        "không đọc được thư mục quét {folder}: {source}; kiểm tra ổ mạng đã kết nối và quyền đọc, hoặc sửa đường dẫn trong Cài đặt → Quét"
+    )]
+    HotFolderUnreadable {
+        folder: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("không bắt đầu theo dõi được thư mục quét: {0}")]
+    HotFolderThread(std::io::Error),
 }
 
 impl CounterError {
@@ -70,6 +81,10 @@ impl CounterError {
             CounterError::Scratch { .. } => ErrorCode::FileUnwritable,
             CounterError::Scan(_) => ErrorCode::ScannerFailed,
             CounterError::Cancelled => ErrorCode::Cancelled,
+            CounterError::NoHotFolder | CounterError::HotFolderUnreadable { .. } => {
+                ErrorCode::InvalidSetting
+            }
+            CounterError::HotFolderThread(_) => ErrorCode::Internal,
         }
     }
 }
@@ -89,5 +104,6 @@ fn sign_code(e: &SignError) -> ErrorCode {
     }
 }
 pub use crate::desk::{
-    AssembledDocument, ImportOutcome, SignKey, SignSummary, SignWith, TokenChoice,
+    AssembledDocument, HotFolderEvent, HotFolderTarget, HotFolderWatch, ImportOutcome, SignKey,
+    SignSummary, SignWith, TokenChoice, WatchTiming,
 };

@@ -117,7 +117,11 @@ impl Desk {
         Ok(read_cccd_image(path).map_err(CounterError::from)?)
     }
 
-    fn document_exists(&self, dossier: &Dossier, doc_code: &str) -> Result<(), DeskError> {
+    pub(super) fn document_exists(
+        &self,
+        dossier: &Dossier,
+        doc_code: &str,
+    ) -> Result<(), DeskError> {
         if dossier.documents.iter().any(|d| d.code == doc_code) {
             Ok(())
         } else {

@@ -24,6 +24,8 @@ mod apology;
 mod calendar;
 mod dossier_files;
 mod fees;
+mod hot_folder;
+pub use hot_folder::{HotFolderEvent, HotFolderTarget, HotFolderWatch, WatchTiming};
 mod list_deadlines;
 pub use dossier_files::DossierFileError;
 

@@ -25,13 +25,14 @@ pub const TRUST_DIR: &str = "verify.trust-dir";
 pub const CAPTURE_PROFILE: &str = "capture.profile";
 /// Setting: the default colour mode of scanned pages (`auto`, `color`, `gray`, `bw`).
 pub const CAPTURE_MODE: &str = "capture.mode";
+pub use super::hot_folder::HOT_FOLDER;
 /// Setting: the interface language (`vi`, `en`).
 pub const UI_LANGUAGE: &str = "ui.language";
 /// Folder of the data directory that holds imported trust anchors.
 pub const TRUST_FOLDER: &str = "trust";
 
 /// The keys the settings screen shows, in its order, with the value used when none is stored.
-const KNOWN: [(&str, &str); 11] = [
+const KNOWN: [(&str, &str); 12] = [
     (AGENCY_CODE, super::DEMO_AGENCY_CODE),
     (AGENCY_NAME, ""),
     (AGENCY_UNIT, ""),
@@ -42,6 +43,7 @@ const KNOWN: [(&str, &str); 11] = [
     (TRUST_DIR, ""),
     (CAPTURE_PROFILE, "compact"),
     (CAPTURE_MODE, "auto"),
+    (HOT_FOLDER, ""),
     (UI_LANGUAGE, "vi"),
 ];
 
@@ -120,6 +122,11 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), String> {
         TRUST_DIR if value.is_empty() => Ok(()),
         TRUST_DIR if Path::new(value).is_dir() => Ok(()),
         TRUST_DIR => Err(format!("không tìm thấy thư mục {value}")),
+        HOT_FOLDER if value.is_empty() => Ok(()),
+        HOT_FOLDER if Path::new(value).is_dir() => Ok(()),
+        HOT_FOLDER => Err(format!(
+            "không tìm thấy thư mục {value} (ổ mạng chưa kết nối?)"
+        )),
         CAPTURE_PROFILE => one_of(&["compact", "balanced", "archive"]),
         CAPTURE_MODE => one_of(&["auto", "color", "gray", "bw"]),
         UI_LANGUAGE => one_of(&["vi", "en"]),
