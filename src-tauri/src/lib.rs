@@ -55,6 +55,7 @@ pub fn run() {
         .manage(commands::queue::QueueState::default())
         .manage(commands::counter::CounterWork::default())
         .manage(commands::launch::LaunchRequest::from_args(std::env::args()))
+        .manage(commands::hot_folder::HotFolderState::default())
         .setup(|app| {
             webview_memory(app);
             // The outbox runs in the background from the start (issue 9: always-visible online state).
@@ -77,6 +78,8 @@ pub fn run() {
             commands::dossier_timeline,
             commands::probe::ui_ready,
             commands::launch::launch_dossier,
+            commands::hot_folder::hot_folder_start,
+            commands::hot_folder::hot_folder_stop,
             commands::session::session_status,
             commands::session::login,
             commands::session::logout,

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod capture;
 pub mod counter;
 pub mod dossiers;
+pub mod hot_folder;
 pub mod launch;
 pub mod probe;
 pub mod queue;

@@ -253,6 +253,7 @@ export const en: Record<MessageKey, string> = {
   'settings.verify.trust-dir': 'Folder of trusted root certificates (and CRLs)',
   'settings.capture.profile': 'Default PDF profile',
   'settings.capture.mode': 'Default scan colour mode',
+  'settings.capture.hot-folder': 'Scan folder (network scanners write their files here)',
   'settings.ui.language': 'Interface language',
   'settings.profile.compact': 'Compact (weak networks)',
   'settings.profile.balanced': 'Balanced',

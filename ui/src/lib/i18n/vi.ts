@@ -252,6 +252,7 @@ export const vi = {
   'settings.verify.trust-dir': 'Thư mục chứng thư gốc tin cậy (và CRL)',
   'settings.capture.profile': 'Hồ sơ nén PDF mặc định',
   'settings.capture.mode': 'Chế độ màu mặc định khi quét',
+  'settings.capture.hot-folder': 'Thư mục quét (máy quét mạng ghi tệp vào đây)',
   'settings.ui.language': 'Ngôn ngữ giao diện',
   'settings.profile.compact': 'Gọn nhẹ (gửi qua mạng yếu)',
   'settings.profile.balanced': 'Cân bằng',
