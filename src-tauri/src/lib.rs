@@ -114,6 +114,7 @@ pub fn run() {
             commands::counter::scan_pages,
             commands::counter::page_thumbnail,
             commands::capture::page_preview,
+            commands::capture::scan_profile,
             commands::counter::arrange_pages,
             commands::counter::rotate_page,
             commands::counter::set_page_cleanup,

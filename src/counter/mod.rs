@@ -104,6 +104,6 @@ fn sign_code(e: &SignError) -> ErrorCode {
     }
 }
 pub use crate::desk::{
-    AssembledDocument, HotFolderEvent, HotFolderTarget, HotFolderWatch, ImportOutcome, SignKey,
-    SignSummary, SignWith, TokenChoice, WatchTiming,
+    AssembledDocument, HotFolderEvent, HotFolderTarget, HotFolderWatch, ImportOutcome, ScanProfile,
+    SignKey, SignSummary, SignWith, TokenChoice, WatchTiming,
 };

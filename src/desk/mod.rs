@@ -25,7 +25,9 @@ mod calendar;
 mod dossier_files;
 mod fees;
 mod hot_folder;
+mod scan_profile;
 pub use hot_folder::{HotFolderEvent, HotFolderTarget, HotFolderWatch, WatchTiming};
+pub use scan_profile::ScanProfile;
 mod list_deadlines;
 pub use dossier_files::DossierFileError;
 

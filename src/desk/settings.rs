@@ -26,13 +26,14 @@ pub const CAPTURE_PROFILE: &str = "capture.profile";
 /// Setting: the default colour mode of scanned pages (`auto`, `color`, `gray`, `bw`).
 pub const CAPTURE_MODE: &str = "capture.mode";
 pub use super::hot_folder::HOT_FOLDER;
+pub use super::scan_profile::{SCAN_FEEDER, SCAN_MODE, SCAN_RESOLUTION, SCANNER};
 /// Setting: the interface language (`vi`, `en`).
 pub const UI_LANGUAGE: &str = "ui.language";
 /// Folder of the data directory that holds imported trust anchors.
 pub const TRUST_FOLDER: &str = "trust";
 
 /// The keys the settings screen shows, in its order, with the value used when none is stored.
-const KNOWN: [(&str, &str); 12] = [
+const KNOWN: [(&str, &str); 16] = [
     (AGENCY_CODE, super::DEMO_AGENCY_CODE),
     (AGENCY_NAME, ""),
     (AGENCY_UNIT, ""),
@@ -43,6 +44,10 @@ const KNOWN: [(&str, &str); 12] = [
     (TRUST_DIR, ""),
     (CAPTURE_PROFILE, "compact"),
     (CAPTURE_MODE, "auto"),
+    (SCANNER, ""),
+    (SCAN_RESOLUTION, "300"),
+    (SCAN_MODE, "gray"),
+    (SCAN_FEEDER, "no"),
     (HOT_FOLDER, ""),
     (UI_LANGUAGE, "vi"),
 ];
@@ -122,6 +127,11 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), String> {
         TRUST_DIR if value.is_empty() => Ok(()),
         TRUST_DIR if Path::new(value).is_dir() => Ok(()),
         TRUST_DIR => Err(format!("không tìm thấy thư mục {value}")),
+        SCANNER if value.chars().count() > 200 => Err("dài quá 200 ký tự".into()),
+        SCANNER => Ok(()),
+        SCAN_RESOLUTION => one_of(&["150", "200", "300", "400", "600"]),
+        SCAN_MODE => one_of(&["color", "gray", "bw"]),
+        SCAN_FEEDER => one_of(&["yes", "no"]),
         HOT_FOLDER if value.is_empty() => Ok(()),
         HOT_FOLDER if Path::new(value).is_dir() => Ok(()),
         HOT_FOLDER => Err(format!(

@@ -1,11 +1,12 @@
-//! Commands of the capture screen's large page preview: thin adapters over `Desk::page_preview`, run on
-//! the blocking pool (decoding and cleaning a 300-dpi page takes a few hundred milliseconds).
+//! Commands of the capture screen's large page preview (thin adapters over `Desk::page_preview`, run on
+//! the blocking pool: decoding and cleaning a 300-dpi page takes a few hundred milliseconds) and of the
+//! office's scanner profile the screen starts from (`Desk::scan_profile`).
 
 use motcua::counter::preview::PreviewMode;
 use tauri::State;
 
 use super::blocking;
-use crate::dto::capture::PagePreviewDto;
+use crate::dto::capture::{PagePreviewDto, ScanProfileDto};
 use crate::error::ErrorEnvelope;
 use crate::state::DeskState;
 
@@ -25,4 +26,11 @@ pub async fn page_preview(
     let desk = state.desk()?;
     let preview = blocking(move || desk.page_preview(id, mode)).await?;
     Ok(preview.map(PagePreviewDto::from))
+}
+
+/// The office's scanner profile (Cài đặt → Quét), which the capture screen starts from.
+#[tauri::command]
+pub async fn scan_profile(state: State<'_, DeskState>) -> Result<ScanProfileDto, ErrorEnvelope> {
+    let desk = state.desk()?;
+    Ok(blocking(move || desk.scan_profile()).await?.into())
 }

@@ -41,3 +41,31 @@ impl From<PagePreview> for PagePreviewDto {
         }
     }
 }
+
+/// The office's scanner profile for the capture screen: `mode` is the scan request's `colour`, `grey` or
+/// `lineart`; `hotFolder` is the scan folder when one is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanProfileDto {
+    pub device: Option<String>,
+    pub resolution: u32,
+    pub mode: &'static str,
+    pub feeder: bool,
+    pub hot_folder: Option<String>,
+}
+
+impl From<motcua::counter::ScanProfile> for ScanProfileDto {
+    fn from(p: motcua::counter::ScanProfile) -> Self {
+        ScanProfileDto {
+            device: p.device,
+            resolution: p.resolution,
+            mode: match p.mode.as_str() {
+                "color" => "colour",
+                "bw" => "lineart",
+                _ => "grey",
+            },
+            feeder: p.feeder,
+            hot_folder: p.hot_folder,
+        }
+    }
+}

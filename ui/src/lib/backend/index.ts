@@ -9,6 +9,7 @@ import { dossiersUnavailable } from './dossiers';
 import { tauriBackend } from './tauri';
 import { BackendError, type Backend } from './types';
 import { supervisorUnavailable } from './supervisor';
+import { scanSourcesUnavailable } from './scan-sources';
 import { stampUnavailable } from './stamp';
 
 export * from './types';
@@ -17,6 +18,7 @@ export * from './queue';
 export * from './counter';
 export * from './dossiers';
 export * from './stamp';
+export * from './scan-sources';
 
 function unavailable(): Promise<never> {
   return Promise.reject(new BackendError({ code: 'internal', message: 'not running inside the MotCua Desk shell' }));
@@ -45,5 +47,6 @@ export function createBackend(): Backend {
     ...counterUnavailable(unavailable),
     ...dossiersUnavailable(unavailable),
     ...stampUnavailable(unavailable),
+    ...scanSourcesUnavailable(unavailable),
   };
 }

@@ -8,6 +8,7 @@ import { listen } from '@tauri-apps/api/event';
 import type { QueueEvent, QueueJob, QueuePage, QueueStatus } from './queue';
 import { counterBackend } from './counter-tauri';
 import { dossiersBackend } from './dossiers';
+import { scanSourcesBackend } from './scan-sources';
 import { stampBackend } from './stamp';
 import { BackendError, type Backend, type Dossier, type NewDossier, type Procedure, type TimelineEntry } from './types';
 
@@ -41,5 +42,6 @@ export function tauriBackend(): Backend {
     ...counterBackend(call),
     ...dossiersBackend(call),
     ...stampBackend(call),
+    ...scanSourcesBackend(call),
   };
 }

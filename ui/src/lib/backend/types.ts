@@ -7,6 +7,7 @@ import type { SupervisorApi } from './supervisor';
 import type { QueueApi } from './queue';
 import type { CounterApi } from './counter';
 import type { Deadline, DossiersApi } from './dossiers';
+import type { ScanSourcesApi } from './scan-sources';
 import type { StampApi } from './stamp';
 
 export type ApplicantKind = 'citizen' | 'business' | 'agency' | 'organisation';
@@ -138,7 +139,7 @@ export class BackendError extends Error {
 }
 
 /** Everything the UI asks of the backend. Each method rejects with a `BackendError`. */
-export interface Backend extends SupervisorApi, QueueApi, CounterApi, DossiersApi, StampApi {
+export interface Backend extends SupervisorApi, QueueApi, CounterApi, DossiersApi, StampApi, ScanSourcesApi {
   listProcedures(): Promise<Procedure[]>;
   listDossiers(): Promise<Dossier[]>;
   getDossier(code: string): Promise<Dossier>;
