@@ -549,6 +549,11 @@ export const en: Record<MessageKey, string> = {
   'timeline.apology.issued': 'Form 04 apology slip issued',
   'timeline.receipt.issued': 'Form 01 receipt printed',
   // Re-scan one page and undo on the capture screen.
+  'capture.scanFolder': 'Take pages from the scan folder',
+  'capture.scanFolderWatching': 'Waiting for new files; pages go into {doc}',
+  'capture.scanFolderUnreadable': 'The scan folder cannot be read ({reason}); check the network drive. Still retrying.',
+  'capture.scanFolderTaken': '{file}: {pages} page(s) into {doc}',
+  'capture.scanFolderRefused': '{file} was not taken: {reason}',
   'capture.rescan': 'Re-scan page',
   'capture.rescanPending': 'Page {n} will be replaced by the next scanned or imported page.',
   'capture.rescanCancel': 'Keep the page',

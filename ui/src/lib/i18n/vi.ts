@@ -549,6 +549,11 @@ export const vi = {
   'timeline.receipt.issued': 'In Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
   // Re-scan one page and undo on the capture screen.
   'capture.rescan': 'Quét lại trang',
+  'capture.scanFolder': 'Nhận từ thư mục quét',
+  'capture.scanFolderWatching': 'Đang chờ tệp mới, trang sẽ vào {doc}',
+  'capture.scanFolderUnreadable': 'Không đọc được thư mục quét ({reason}); kiểm tra ổ mạng. Vẫn đang thử lại.',
+  'capture.scanFolderTaken': '{file}: {pages} trang vào {doc}',
+  'capture.scanFolderRefused': '{file} không nhận được: {reason}',
   'capture.rescanPending': 'Trang {n} sẽ được thay bằng trang quét hoặc nhập tiếp theo.',
   'capture.rescanCancel': 'Huỷ thay trang',
   'capture.undo': 'Hoàn tác',
