@@ -28,7 +28,7 @@ export function tauriBackend(): Backend {
     getDossier: (code) => call<Dossier>('get_dossier', { code }),
     createDossier: (dossier: NewDossier) => call<Dossier>('create_dossier', { dossier }),
     dossierTimeline: (code) => call<TimelineEntry[]>('dossier_timeline', { code }),
-    uiReady: (stage) => call<void>('ui_ready', { stage: stage ?? 'list' }).catch(() => undefined),
+    uiReady: (stage, detail) => call<void>('ui_ready', { stage: stage ?? 'list', detail: detail ?? null }).catch(() => undefined),
     launchDossier: () => call<string | null>('launch_dossier'),
     ...supervisorTauri(call),
     queuePage: (offset, limit) => call<QueuePage>('queue_page', { offset, limit }),

@@ -146,7 +146,7 @@ export interface Backend extends SupervisorApi, QueueApi, CounterApi, DossiersAp
   createDossier(dossier: NewDossier): Promise<Dossier>;
   dossierTimeline(code: string): Promise<TimelineEntry[]>;
   /** Tells the shell the first screen shows data (the start-up benchmark times this). Never rejects. */
-  uiReady(stage?: 'gate' | 'list' | 'capture' | 'import'): Promise<void>;
+  uiReady(stage?: 'gate' | 'list' | 'capture' | 'import' | 'scroll', detail?: string): Promise<void>;
   /** The dossier the app was started to open (`motcua-desk --open CODE`), once; null otherwise. */
   launchDossier(): Promise<string | null>;
 }
