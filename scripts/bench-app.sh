@@ -17,7 +17,10 @@
 # first document (made once with `motcua dossier add-pages`, kept in target/) and an empty one. $BENCH_RUNS
 # times the app starts with `--open CODE` (the 200-page dossier in progress), the clerk signs in, and the
 # script times Alt+3 → the capture screen's first screenful of thumbnails painted (the UI's "capture"
-# report). BENCH_APP_PROFILE=release measures the fully optimised (LTO) build
+# report), then turns the mouse wheel 60 notches over the grid and prints what the UI measured during the
+# scroll (frames, the longest gap between two frames, thumbnails still loading at its end: the "scroll"
+# report). Then $BENCH_RUNS times with the empty dossier: Ctrl+L, the paths of 50 of the scans typed, and
+# Enter → the first imported page painted (the "import" report). BENCH_APP_PROFILE=release measures the fully optimised (LTO) build
 # if the release profile is set up for it; the default `bench` profile is release without LTO.
 set -euo pipefail
 
@@ -193,19 +196,29 @@ if [ ! -d "$capture_data" ]; then
   big=$(MOTCUA_DATA_DIR="$staging" "$cli" dossier new --procedure 1.001193 \
     --applicant-name "Nguyễn Văn Hai Trăm" --citizen-id 001090000200)
   MOTCUA_DATA_DIR="$staging" "$cli" dossier add-pages "$big" TP1 "$scans"/scan-*.jpg >/dev/null
+  MOTCUA_DATA_DIR="$staging" "$cli" user add --role clerk --name "Cán bộ Đo" \
+    --password-env BENCH_APP_PASSWORD "$login" >/dev/null
   empty=$(MOTCUA_DATA_DIR="$staging" "$cli" dossier new --procedure 1.001193 \
     --applicant-name "Trần Thị Năm Mươi" --citizen-id 001090000050)
   echo "$big" >"$staging/bench-200-pages"
   echo "$empty" >"$staging/bench-empty"
   mv "$staging" "$capture_data"
 fi
-rm -rf "$work/data" && cp -a "$capture_data" "$work/data"
-"$cli" user add --role clerk --name "Cán bộ Đo" --password-env BENCH_APP_PASSWORD "$login" >/dev/null
-big=$(cat "$work/data/bench-200-pages")
+big=$(cat "$capture_data/bench-200-pages")
+empty=$(cat "$capture_data/bench-empty")
+# Each run starts from the same data (an import run adds pages).
+fresh_capture_data() { rm -rf "$work/data" && cp -a "$capture_data" "$work/data"; }
 
-opens=()
+# Prints the key=value detail of the probe line of `stage` in log $1 (after waiting for it).
+probe_detail() {
+  probe "$1" "$2" >/dev/null
+  grep -o "ui-ready stage=$2 epoch_ms=[0-9]* .*" "$1" | cut -d' ' -f4-
+}
+
+opens=() scrolls=()
 for run in $(seq "$runs"); do
   log="$work/capture-$run.log"
+  fresh_capture_data
   start_and_sign_in --open "$big"
   open_ms=$(date +%s%3N)
   xdotool key alt+3
@@ -213,7 +226,37 @@ for run in $(seq "$runs"); do
   opens+=($((painted - open_ms)))
   # What was measured, for the eye: the window at that moment.
   [ "$run" = "$runs" ] && import -window root "$target_dir/bench-app-capture.png" 2>/dev/null || true
+  # The wheel over the grid (the lower right part of the window), 60 notches, one every 30 ms.
+  eval "$(xdotool getwindowgeometry --shell "$window")"
+  xdotool mousemove $((X + WIDTH * 7 / 10)) $((Y + HEIGHT * 85 / 100))
+  xdotool click --repeat 60 --delay 30 5
+  scrolls+=("$(probe_detail "$log" scroll)")
   stop_app
 done
 echo
 echo "Alt+3 → capture screen of a 200-page dossier with its first thumbnails painted, $runs runs: ${opens[*]} ms; median $(median "${opens[@]}") ms."
+echo "Mouse wheel over that grid, 60 notches in 1.8 s, what the UI measured per run:"
+printf '  %s\n' "${scrolls[@]}"
+
+# 50 of the scans under short names, so their paths type quickly.
+mkdir -p "$work/s"
+for i in $(seq -w 1 50); do ln -sf "$scans/scan-0$i.jpg" "$work/s/$i.jpg"; done
+typed=$(printf '%s;' "$work/s"/*.jpg)
+imports=()
+for run in $(seq "$runs"); do
+  log="$work/import-$run.log"
+  fresh_capture_data
+  start_and_sign_in --open "$empty"
+  xdotool key alt+3
+  # The capture screen is up once its path field takes the focus (Ctrl+L).
+  sleep 1
+  xdotool key ctrl+l
+  xdotool type --delay 1 "$typed"
+  import_ms=$(date +%s%3N)
+  xdotool key Return
+  first=$(probe "$log" import)
+  imports+=($((first - import_ms)))
+  stop_app
+done
+echo
+echo "Enter on 50 typed scan paths → the first imported page painted, $runs runs: ${imports[*]} ms; median $(median "${imports[@]}") ms."
