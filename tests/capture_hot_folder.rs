@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{BW_TIFF_2_PAGES, COLOUR_STAMP, TEXT_SKEW_0, birth_dossier, named_applicant, scan};
-use motcua::counter::{HotFolderEvent, HotFolderTarget, WatchTiming};
+use motcua::counter::{HotFolderEvent, HotFolderTarget, HotFolderWatch, WatchTiming};
 use motcua::{Desk, ErrorCode};
 
 const QUICK: WatchTiming = WatchTiming {
@@ -34,6 +34,18 @@ fn next_file_event(events: &Receiver<HotFolderEvent>) -> HotFolderEvent {
             Err(e) => panic!("no event from the scan folder: {e}"),
         }
     }
+}
+
+/// Starts watching for document `doc` of dossier `code`; the events arrive on the receiver.
+fn watch(desk: &Arc<Desk>, code: &str, doc: &str) -> (HotFolderWatch, Receiver<HotFolderEvent>) {
+    let (tx, events) = channel();
+    let tx = Mutex::new(tx);
+    let watch = desk
+        .watch_hot_folder(target(code, doc), QUICK, move |event| {
+            let _ = tx.lock().unwrap().send(event);
+        })
+        .unwrap();
+    (watch, events)
 }
 
 fn open_desk_with_folder() -> (tempfile::TempDir, tempfile::TempDir, Arc<Desk>, String) {
@@ -60,13 +72,7 @@ fn finished_files_become_pages_in_name_order_and_move_aside() {
     // A file the scanner is still writing (its partial suffix) is not taken.
     std::fs::write(folder.path().join("scan-0003.jpg.part"), b"half").unwrap();
 
-    let (tx, events) = channel();
-    let tx = Mutex::new(tx);
-    let watch = desk
-        .watch_hot_folder(target(&code, "TP1"), QUICK, move |event| {
-            let _ = tx.lock().unwrap().send(event);
-        })
-        .unwrap();
+    let (watch, events) = watch(&desk, &code, "TP1");
     assert_eq!(watch.folder(), folder.path());
 
     let mut taken = Vec::new();
@@ -142,13 +148,7 @@ fn a_file_with_the_same_name_already_taken_is_kept_under_a_new_name() {
     std::fs::create_dir(folder.path().join("da-nhap")).unwrap();
     std::fs::write(folder.path().join("da-nhap/scan.jpg"), b"yesterday's").unwrap();
     std::fs::copy(scan(TEXT_SKEW_0), folder.path().join("scan.jpg")).unwrap();
-    let (tx, events) = channel();
-    let tx = Mutex::new(tx);
-    let watch = desk
-        .watch_hot_folder(target(&code, "TP1"), QUICK, move |event| {
-            let _ = tx.lock().unwrap().send(event);
-        })
-        .unwrap();
+    let (watch, events) = watch(&desk, &code, "TP1");
     match next_file_event(&events) {
         HotFolderEvent::Taken { moved_to, .. } => {
             assert_eq!(moved_to.unwrap(), folder.path().join("da-nhap/scan-1.jpg"));

@@ -314,15 +314,15 @@ fn add_pages_stores_capture_pages_of_a_dossier_document() {
         "001090000001",
     ]);
     let code = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    let add = |document: &str, files: &[&std::path::Path]| {
+        let mut args = vec!["dossier".to_owned(), "add-pages".to_owned(), code.clone()];
+        args.extend([document.to_owned(), "--json".to_owned()]);
+        args.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
+        cli(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let skewed = scan(TEXT_SKEW_PLUS_2_5);
 
-    let first = cli(&[
-        "dossier",
-        "add-pages",
-        &code,
-        "TP1",
-        "--json",
-        &scan(TEXT_SKEW_PLUS_2_5).to_string_lossy(),
-    ]);
+    let first = add("TP1", &[&skewed]);
     assert!(
         first.status.success(),
         "{}",
@@ -331,15 +331,7 @@ fn add_pages_stores_capture_pages_of_a_dossier_document() {
     assert_eq!(json_of(&first)["pages"][0]["position"], 0);
 
     let missing = data.path().join("khong-co.jpg");
-    let second = cli(&[
-        "dossier",
-        "add-pages",
-        &code,
-        "TP1",
-        "--json",
-        &missing.to_string_lossy(),
-        &scan(BW_TIFF_2_PAGES).to_string_lossy(),
-    ]);
+    let second = add("TP1", &[&missing, &scan(BW_TIFF_2_PAGES)]);
     assert_eq!(second.status.code(), Some(1));
     let report = json_of(&second);
     let positions: Vec<_> = report["pages"]
@@ -359,23 +351,10 @@ fn add_pages_stores_capture_pages_of_a_dossier_document() {
     );
     assert!(String::from_utf8_lossy(&second.stderr).contains("khong-co.jpg"));
 
-    let wrong = cli(&[
-        "dossier",
-        "add-pages",
-        &code,
-        "TP9",
-        &scan(TEXT_SKEW_PLUS_2_5).to_string_lossy(),
-    ]);
+    let wrong = add("TP9", &[&skewed]);
     assert_eq!(wrong.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("TP9"));
-    let after = cli(&[
-        "dossier",
-        "add-pages",
-        &code,
-        "TP1",
-        "--json",
-        &scan(TEXT_SKEW_PLUS_2_5).to_string_lossy(),
-    ]);
+    let after = add("TP1", &[&skewed]);
     assert_eq!(
         json_of(&after)["pages"][0]["position"],
         3,
