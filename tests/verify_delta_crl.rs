@@ -1,5 +1,5 @@
-//! Delta CRLs (RFC 5280 §5.2.4) applied on top of their base CRL, and indirect CRLs (§5.2.5)
-//! reported as not checked. The CRLs are made at run time by `openssl ca -gencrl` (increasing CRL
+//! Delta CRLs (RFC 5280 §5.2.4) applied on top of their base CRL, indirect CRLs (§5.2.5)
+//! reported as not checked, and partitioned CRLs used only for their own distribution point. The CRLs are made at run time by `openssl ca -gencrl` (increasing CRL
 //! numbers) and `openssl crl -gendelta`, and read from a CRL folder as the desk's cache folder or
 //! the portal's `--crl-dir` would be. The base CRL is stale today (next update 2026-11-15); the
 //! delta is current, which is what makes the pair current.
@@ -44,8 +44,8 @@ fn signer(serial: u32) -> Vec<u8> {
 fn a_delta_crl_next_to_its_base_is_applied() {
     let dir = tempfile::tempdir().unwrap();
     let series = CrlSeries::new();
-    let base = series.issue(&[], Some(("20261101000000Z", "20261115000000Z")), false);
-    let newer = series.issue(&[("1301", "251101000000Z")], None, false);
+    let base = series.issue(&[], Some(("20261101000000Z", "20261115000000Z")), None);
+    let newer = series.issue(&[("1301", "251101000000Z")], None, None);
     let delta = series.delta(&base, &newer);
     let both = folder(
         dir.path(),
@@ -99,7 +99,7 @@ fn a_delta_crl_next_to_its_base_is_applied() {
 fn an_indirect_crl_is_reported_not_used() {
     let dir = tempfile::tempdir().unwrap();
     let series = CrlSeries::new();
-    let indirect = series.issue(&[], None, true);
+    let indirect = series.issue(&[], None, Some("indirect"));
     let crls = folder(dir.path(), "indirect", &[("inter.crl.pem", &indirect)]);
     let report = verify_bytes(&signer(0x1303), "indirect.pdf", &options(&crls));
     let sig = only(&report);
@@ -114,12 +114,47 @@ fn an_indirect_crl_is_reported_not_used() {
     );
 }
 
+/// A partitioned CRL (its issuing distribution point names one distribution point, §6.3.3 (b)(2)(i))
+/// answers for the certificates that list that point, and for no other.
+#[test]
+fn a_partitioned_crl_answers_only_for_its_own_distribution_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let series = CrlSeries::new();
+    let part2 = series.issue(&[("1305", "251101000000Z")], None, Some("partition2"));
+    let crls = folder(dir.path(), "partition", &[("inter-part2.crl.pem", &part2)]);
+
+    let listed = TestSigner::new(0x1305, Some(PARTITION_2_URL), None).sign();
+    let report = verify_bytes(&listed, "part2-revoked.pdf", &options(&crls));
+    assert!(
+        matches!(only(&report).revocation, Revocation::Revoked { .. }),
+        "{report:#?}"
+    );
+    let unlisted = TestSigner::new(0x1306, Some(PARTITION_2_URL), None).sign();
+    let report = verify_bytes(&unlisted, "part2-good.pdf", &options(&crls));
+    assert_eq!(only(&report).revocation, Revocation::Good, "{report:#?}");
+
+    // Same issuer, same serial listed, but the certificate points at partition 1: this CRL is no answer.
+    let other =
+        TestSigner::new(0x1305, Some("http://crl.motcua.test/inter-part1.crl"), None).sign();
+    let report = verify_bytes(&other, "part1.pdf", &options(&crls));
+    let sig = only(&report);
+    assert_eq!(sig.revocation, Revocation::NotChecked, "{report:#?}");
+    assert_eq!(report.verdict, Verdict::Indeterminate);
+    assert!(
+        sig.warnings
+            .iter()
+            .any(|w| w.contains("covers another distribution point")),
+        "{:#?}",
+        sig.warnings
+    );
+}
+
 #[test]
 fn the_cli_reads_a_crl_folder_with_a_delta() {
     let dir = tempfile::tempdir().unwrap();
     let series = CrlSeries::new();
-    let base = series.issue(&[], Some(("20261101000000Z", "20261115000000Z")), false);
-    let newer = series.issue(&[("1304", "251101000000Z")], None, false);
+    let base = series.issue(&[], Some(("20261101000000Z", "20261115000000Z")), None);
+    let newer = series.issue(&[("1304", "251101000000Z")], None, None);
     let delta = series.delta(&base, &newer);
     let crls = folder(
         dir.path(),

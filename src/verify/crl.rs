@@ -3,8 +3,10 @@
 //!
 //! A CRL counts when its issuer name is the certificate's issuer, its signature verifies with the
 //! issuer's key, it is not dated in the future, it covers the certificate (no issuing distribution
-//! point limiting it to some reasons, to CA or to end-entity certificates, §5.2.5) and it is not
-//! stale (its nextUpdate is not before the reference time, see [`super::revocation`]).
+//! point limiting it to some reasons, to CA or to end-entity certificates, §5.2.5, and when it names a
+//! distribution point, the certificate lists that point among its CRL distribution points, §6.3.3
+//! (b)(2)(i): a partitioned CRL says nothing of the other partitions) and it is not stale (its
+//! nextUpdate is not before the reference time, see [`super::revocation`]).
 //!
 //! Delta CRLs (§5.2.4, extension deltaCRLIndicator): a delta found next to a complete CRL of the
 //! same issuer whose CRL number is at least the delta's BaseCRLNumber and below the delta's own
@@ -21,8 +23,10 @@ use der::asn1::Uint;
 use x509_cert::Certificate;
 use x509_cert::crl::{CertificateList, RevokedCert};
 use x509_cert::ext::pkix::BasicConstraints;
+use x509_cert::ext::pkix::CrlDistributionPoints;
 use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::crl::{BaseCrlNumber, CrlNumber, CrlReason};
+use x509_cert::ext::pkix::name::DistributionPointName;
 
 use super::revocation::Times;
 use super::trust::subject_name;
@@ -137,7 +141,39 @@ fn scope_problem(crl: &CertificateList, cert: &Certificate, who: &str) -> Option
             "the CRL of “{who}” does not cover this kind of certificate (issuing distribution point); ignored"
         ));
     }
+    if let Some(point) = &idp.distribution_point
+        && !lists_point(cert, point)
+    {
+        return Some(format!(
+            "the CRL of “{who}” covers another distribution point than this certificate's (a partitioned CRL); not checked with it"
+        ));
+    }
     None
+}
+
+/// Whether one of `cert`'s CRL distribution points has a name in common with `point` (§6.3.3 (b)(2)(i):
+/// full names match when one general name is in both; names relative to the issuer when equal).
+fn lists_point(cert: &Certificate, point: &DistributionPointName) -> bool {
+    let Ok(Some((_, points))) = cert
+        .tbs_certificate()
+        .get_extension::<CrlDistributionPoints>()
+    else {
+        return false;
+    };
+    points
+        .0
+        .iter()
+        .filter_map(|dp| dp.distribution_point.as_ref())
+        .any(|listed| match (listed, point) {
+            (DistributionPointName::FullName(a), DistributionPointName::FullName(b)) => {
+                a.iter().any(|name| b.contains(name))
+            }
+            (
+                DistributionPointName::NameRelativeToCRLIssuer(a),
+                DistributionPointName::NameRelativeToCRLIssuer(b),
+            ) => a == b,
+            _ => false,
+        })
 }
 
 /// Why `crl` cannot be used at all: bad signature or dated in the future.

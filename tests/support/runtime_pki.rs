@@ -368,6 +368,9 @@ fn serve(stream: TcpStream, body: &[u8]) {
     let _ = stream.write_all(body);
 }
 
+/// The distribution point a partitioned CRL of [`CrlSeries`] names (`scope` `"partition2"`).
+pub const PARTITION_2_URL: &str = "http://crl.motcua.test/inter-part2.crl";
+
 /// Successive CRLs of the intermediate CA with increasing CRL numbers (`openssl ca -gencrl` with a
 /// crlnumber file), and delta CRLs between two of them (`openssl crl -gendelta`).
 pub struct CrlSeries {
@@ -381,8 +384,9 @@ impl CrlSeries {
         std::fs::write(
             dir.path().join("ca.cnf"),
             format!(
-                "[ca]\ndefault_ca=CA\n[CA]\ndatabase={0}/index.txt\ncrlnumber={0}/crlnumber\ndefault_md=sha256\ndefault_crl_days=30\ncrl_extensions=crlext\n[crlext]\nauthorityKeyIdentifier=keyid\n[indirect]\nauthorityKeyIdentifier=keyid\nissuingDistributionPoint=critical,@idp\n[idp]\nindirectCRL=TRUE\n",
-                dir.path().display()
+                "[ca]\ndefault_ca=CA\n[CA]\ndatabase={0}/index.txt\ncrlnumber={0}/crlnumber\ndefault_md=sha256\ndefault_crl_days=30\ncrl_extensions=crlext\n[crlext]\nauthorityKeyIdentifier=keyid\n[indirect]\nauthorityKeyIdentifier=keyid\nissuingDistributionPoint=critical,@idp\n[idp]\nindirectCRL=TRUE\n[partition2]\nauthorityKeyIdentifier=keyid\nissuingDistributionPoint=critical,@idp_part2\n[idp_part2]\nfullname=URI:{1}\n",
+                dir.path().display(),
+                PARTITION_2_URL
             ),
         )
         .unwrap();
@@ -390,13 +394,14 @@ impl CrlSeries {
     }
 
     /// The next CRL (PEM) listing `revoked` (serial in hex, revocation date `YYMMDDHHMMSSZ`),
-    /// with optional explicit (thisUpdate, nextUpdate); `indirect`: with an issuing distribution
-    /// point saying indirectCRL (RFC 5280 §5.2.5).
+    /// with optional explicit (thisUpdate, nextUpdate); `scope`: an issuing distribution point
+    /// (RFC 5280 §5.2.5) saying indirectCRL (`"indirect"`) or naming the distribution point
+    /// [`PARTITION_2_URL`] (`"partition2"`).
     pub fn issue(
         &self,
         revoked: &[(&str, &str)],
         times: Option<(&str, &str)>,
-        indirect: bool,
+        scope: Option<&str>,
     ) -> Vec<u8> {
         let index: String = revoked
             .iter()
@@ -416,8 +421,8 @@ impl CrlSeries {
         if let Some((last, next)) = times {
             args.extend(["-crl_lastupdate", last, "-crl_nextupdate", next]);
         }
-        if indirect {
-            args.extend(["-crlexts", "indirect"]);
+        if let Some(section) = scope {
+            args.extend(["-crlexts", section]);
         }
         openssl(&args);
         std::fs::read(out).unwrap()
