@@ -538,6 +538,11 @@ export const en: Record<MessageKey, string> = {
   'capture.rescan': 'Re-scan page',
   'capture.rescanPending': 'Page {n} will be replaced by the next scanned or imported page.',
   'capture.rescanCancel': 'Keep the page',
+  'capture.cleanup.color': 'Colour',
+  'capture.cleanup.gray': 'Grey',
+  'capture.cleanup.bw': 'B&W',
+  'capture.cleanup.original': 'Original',
+  'capture.cleanupTitle': 'Cleanup mode kept for this page: {mode}',
   'capture.undo': 'Undo',
   // The capture screen's large page preview.
   'preview.title': 'Page {n}/{total}',

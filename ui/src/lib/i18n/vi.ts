@@ -537,6 +537,11 @@ export const vi = {
   'capture.rescan': 'Quét lại trang',
   'capture.rescanPending': 'Trang {n} sẽ được thay bằng trang quét hoặc nhập tiếp theo.',
   'capture.rescanCancel': 'Huỷ thay trang',
+  'capture.cleanup.color': 'Màu',
+  'capture.cleanup.gray': 'Xám',
+  'capture.cleanup.bw': 'Đen trắng',
+  'capture.cleanup.original': 'Gốc',
+  'capture.cleanupTitle': 'Chế độ làm sạch giữ cho trang này: {mode}',
   'capture.undo': 'Hoàn tác',
   // The capture screen's large page preview.
   'preview.title': 'Xem trang {n}/{total}',
