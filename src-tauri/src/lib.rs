@@ -119,6 +119,7 @@ pub fn run() {
             commands::counter::rotate_page,
             commands::counter::set_page_cleanup,
             commands::counter::delete_page,
+            commands::counter::replace_page,
             commands::counter::assemble_documents,
             commands::counter::counter_cancel,
             commands::counter::counter_tokens,

@@ -5,6 +5,7 @@
 //! UI maps to Vietnamese or English text. It is `Send + Sync`: the store sits behind a mutex, which is cheap at
 //! counter scale (one clerk, a handful of writes a minute).
 
+mod capture_pages;
 mod capture_preview;
 mod counter;
 mod queue;
@@ -98,10 +99,11 @@ pub enum ErrorCode {
     SigningFailed,
     Cancelled,
     ScannerFailed,
+    PageNotReplaced,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 40] = [
+    pub const ALL: [ErrorCode; 41] = [
         ErrorCode::RequiredField,
         ErrorCode::InvalidCitizenId,
         ErrorCode::InvalidPhone,
@@ -142,6 +144,7 @@ impl ErrorCode {
         ErrorCode::SigningFailed,
         ErrorCode::Cancelled,
         ErrorCode::ScannerFailed,
+        ErrorCode::PageNotReplaced,
     ];
 
     /// The wire name, e.g. `invalid_citizen_id`.
@@ -187,6 +190,7 @@ impl ErrorCode {
             ErrorCode::SigningFailed => "signing_failed",
             ErrorCode::Cancelled => "cancelled",
             ErrorCode::ScannerFailed => "scanner_failed",
+            ErrorCode::PageNotReplaced => "page_not_replaced",
         }
     }
 }
@@ -262,6 +266,7 @@ impl DeskError {
                     ErrorCode::IllegalTransition
                 }
                 StoreError::MissingDocumentPdf { .. } => ErrorCode::RequiredField,
+                StoreError::PageNotReplaced { .. } => ErrorCode::PageNotReplaced,
                 StoreError::Code(CodeError::SequenceExhausted) => ErrorCode::DailySequenceExhausted,
                 StoreError::Code(_) => ErrorCode::InvalidAgencyCode,
                 _ => ErrorCode::Internal,

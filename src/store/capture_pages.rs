@@ -3,7 +3,8 @@
 //!
 //! This is the counter's work in progress, kept in SQLite so closing the app mid-capture loses nothing.
 //! Page edits are not audited (the audit trail records what the dossier finally contains, through
-//! `attach_document_pdf`); each edit is one transaction.
+//! `attach_document_pdf`), except a re-scan ([`Store::replace_capture_page`]), which drops a page the
+//! clerk captured; each edit is one transaction.
 
 use super::{Store, StoreError, utc_now};
 use rusqlite::{OptionalExtension, params};
@@ -79,6 +80,42 @@ pub struct CaptureDocument {
     pub doc_code: String,
     pub assembled_sha256: Option<String>,
     pub signed_sha256: Option<String>,
+}
+
+/// Why [`Store::replace_capture_page`] refused (nothing was changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReplaceRefusal {
+    /// No page has this id.
+    Missing,
+    /// The page belongs to another dossier than the replaced page.
+    OtherDossier,
+    /// The replaced page is among its replacements.
+    ReplacesItself,
+    /// The same new page is listed twice.
+    Repeated,
+    /// No new page was given (that is a delete, not a replacement).
+    NoNewPages,
+}
+
+impl std::fmt::Display for ReplaceRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ReplaceRefusal::Missing => "không có trang này",
+            ReplaceRefusal::OtherDossier => "trang thuộc hồ sơ khác",
+            ReplaceRefusal::ReplacesItself => "trang cũ nằm trong số trang mới",
+            ReplaceRefusal::Repeated => "một trang mới được kể hai lần",
+            ReplaceRefusal::NoNewPages => "không có trang mới nào",
+        })
+    }
+}
+
+/// What [`Store::replace_capture_page`] did: the dossier, and the documents whose page list changed
+/// (the replaced page's document first, then those the new pages came from).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageReplacement {
+    pub dossier_code: String,
+    pub changed_documents: Vec<String>,
 }
 
 const PAGE_COLUMNS: &str = "p.id, p.dossier_code, p.doc_code, p.position, p.blob_sha256, b.media_type, \
@@ -256,6 +293,113 @@ impl Store {
             .execute("DELETE FROM capture_pages WHERE id = ?1", [id])
             .map_err(|e| self.sql(e))?;
         page_found(changed, id)
+    }
+
+    /// Re-scan: puts pages `new_ids` (in this order) in place of page `old_id` — same document, same
+    /// place — renumbers the positions of every document touched (0, 1, 2, …), deletes the old page's row
+    /// (its blob stays, as with [`Store::delete_capture_page`]) and appends one audit entry
+    /// (`capture.replace_page` on the dossier), all in ONE transaction. The new pages may be anywhere in
+    /// the old page's dossier (normally at the end of its document, just imported or scanned). Refuses,
+    /// changing nothing, when a page is missing, belongs to another dossier, or `old_id` is among `new_ids`.
+    pub fn replace_capture_page(
+        &mut self,
+        old_id: i64,
+        new_ids: &[i64],
+        actor: &str,
+    ) -> Result<PageReplacement, StoreError> {
+        let refuse = |page: i64, why: ReplaceRefusal| StoreError::PageNotReplaced {
+            old: old_id,
+            page,
+            why,
+        };
+        if new_ids.is_empty() {
+            return Err(refuse(old_id, ReplaceRefusal::NoNewPages));
+        }
+        let (tx, path) = self.write_tx()?;
+        let sql = |e| super::sql_err(&path, e);
+        let place_of = |id: i64| -> Result<Option<(String, String)>, StoreError> {
+            tx.query_row(
+                "SELECT dossier_code, doc_code FROM capture_pages WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql)
+        };
+        let (code, old_doc) =
+            place_of(old_id)?.ok_or_else(|| refuse(old_id, ReplaceRefusal::Missing))?;
+        let mut changed = vec![old_doc.clone()];
+        for (index, &id) in new_ids.iter().enumerate() {
+            if id == old_id {
+                return Err(refuse(id, ReplaceRefusal::ReplacesItself));
+            }
+            if new_ids[..index].contains(&id) {
+                return Err(refuse(id, ReplaceRefusal::Repeated));
+            }
+            let (dossier, doc) =
+                place_of(id)?.ok_or_else(|| refuse(id, ReplaceRefusal::Missing))?;
+            if dossier != code {
+                return Err(refuse(id, ReplaceRefusal::OtherDossier));
+            }
+            if !changed.contains(&doc) {
+                changed.push(doc);
+            }
+        }
+        let mut before = Vec::new();
+        for doc in &changed {
+            let ids: Vec<i64> = {
+                let mut stmt = tx
+                    .prepare_cached(
+                        "SELECT id FROM capture_pages WHERE dossier_code = ?1 AND doc_code = ?2
+                         ORDER BY position, id",
+                    )
+                    .map_err(sql)?;
+                stmt.query_map(params![code, doc], |r| r.get(0))
+                    .map_err(sql)?
+                    .collect::<Result<_, _>>()
+                    .map_err(sql)?
+            };
+            let mut after: Vec<i64> = Vec::with_capacity(ids.len() + new_ids.len());
+            for &id in ids.iter().filter(|id| !new_ids.contains(id)) {
+                if id == old_id {
+                    after.extend_from_slice(new_ids);
+                } else {
+                    after.push(id);
+                }
+            }
+            if doc == &old_doc {
+                before = ids;
+            }
+            for (position, id) in after.iter().enumerate() {
+                tx.execute(
+                    "UPDATE capture_pages SET doc_code = ?1, position = ?2 WHERE id = ?3",
+                    params![doc, position as i64, id],
+                )
+                .map_err(sql)?;
+            }
+        }
+        tx.execute("DELETE FROM capture_pages WHERE id = ?1", [old_id])
+            .map_err(sql)?;
+        let place = before.iter().position(|&id| id == old_id).unwrap_or(0) + 1;
+        super::audit::append(
+            &tx,
+            actor,
+            "capture.replace_page",
+            &format!("dossier:{code}"),
+            None,
+            Some(&serde_json::json!({
+                "document": old_doc,
+                "page": place,
+                "old_id": old_id,
+                "new_ids": new_ids,
+            })),
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(PageReplacement {
+            dossier_code: code,
+            changed_documents: changed,
+        })
     }
 
     /// Records the assembled (unsigned) PDF of a document and forgets its signed one.

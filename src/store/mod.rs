@@ -24,7 +24,9 @@ mod users;
 
 pub use audit::{AuditEntry, AuditReport, AuditTamper};
 pub use blobs::{BlobProblem, BlobStore};
-pub use capture_pages::{CaptureDocument, CapturePage, PageCleanup};
+pub use capture_pages::{
+    CaptureDocument, CapturePage, PageCleanup, PageReplacement, ReplaceRefusal,
+};
 pub use dossiers::DossierFilter;
 pub use facts::{
     DossierFacts, parse_deadline_changes_into, parse_local_time, parse_status_changes,
@@ -100,6 +102,14 @@ pub enum StoreError {
     },
     #[error("không ghi được việc gửi vào {path}: {message}")]
     Commit { path: PathBuf, message: String },
+    #[error(
+        "không quét lại được trang #{old}: trang #{page} — {why}; chọn lại trang cần thay rồi quét lại"
+    )]
+    PageNotReplaced {
+        old: i64,
+        page: i64,
+        why: capture_pages::ReplaceRefusal,
+    },
     #[error(transparent)]
     Code(#[from] crate::dossier::CodeError),
     #[error(transparent)]

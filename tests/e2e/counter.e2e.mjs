@@ -216,6 +216,12 @@ async function main() {
         await browser.keys([Key.Enter]);
         await browser.waitUntil(async () => (await preview.getAttribute('data-cleanup')) === 'bw', WAIT);
         assert.match(await browser.$(byTestId('preview-kept')).getText(), /Đen trắng/);
+        // The grid marks the page with its kept mode (a quiet badge); the other pages carry none.
+        const badge = browser.$(`[data-page-id="${first}"] [data-testid="page-cleanup"]`);
+        await badge.waitForExist(WAIT);
+        assert.equal(await badge.getAttribute('data-cleanup'), 'bw');
+        assert.equal(await badge.getAttribute('title'), 'Chế độ làm sạch giữ cho trang này: Đen trắng');
+        assert.equal(await browser.$(`[data-page-id="${second}"] [data-testid="page-cleanup"]`).isExisting(), false);
         // The digit keys pick the mode: 3 = colour, on the same page.
         await browser.keys(['3']);
         await browser.waitUntil(async () => (await preview.getAttribute('data-result-mode')) === 'color', SLOW);

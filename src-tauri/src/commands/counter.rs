@@ -212,6 +212,20 @@ pub async fn delete_page(state: State<'_, DeskState>, id: i64) -> Result<(), Err
     blocking(move || desk.delete_page(id)).await
 }
 
+/// Re-scan: puts pages `newIds` in place of page `oldId` (same document, same place) and deletes it, in
+/// one transaction with its audit entry; returns the documents whose page list changed (to assemble).
+#[tauri::command]
+pub async fn replace_page(
+    state: State<'_, DeskState>,
+    old_id: i64,
+    new_ids: Vec<i64>,
+) -> Result<Vec<String>, ErrorEnvelope> {
+    let desk = state.desk()?;
+    let actor = state.actor().to_owned();
+    let done = blocking(move || desk.replace_page(old_id, &new_ids, &actor)).await?;
+    Ok(done.changed_documents)
+}
+
 /// Assembles the PDF of every listed document (in the background), attaching each to the dossier.
 #[tauri::command]
 pub async fn assemble_documents(

@@ -136,6 +136,9 @@ export interface CounterApi {
   /** Sets how assembly cleans the page (the preview's "Dùng cho trang này"). */
   setPageCleanup(id: number, cleanup: PageCleanup): Promise<CapturePage>;
   deletePage(id: number): Promise<void>;
+  /** Re-scan: pages `newIds` take the place of page `oldId` (one core transaction); resolves to the documents
+   *  whose page list changed (to assemble again). */
+  replacePage(oldId: number, newIds: number[]): Promise<string[]>;
   assembleDocuments(code: string, docCodes: string[]): Promise<AssembledDocument[]>;
   cancelCounterWork(): Promise<void>;
   signingTokens(): Promise<Token[]>;

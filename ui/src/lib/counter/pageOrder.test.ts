@@ -1,6 +1,6 @@
 /** Tests of the capture screen's page-order operations. */
 import { describe, expect, it } from 'vitest';
-import { changedDocuments, movePage, moveToDocument, neighbourAfterRemoval, orderOf, removePage, replacePage, restoreOrder, turned } from './pageOrder';
+import { changedDocuments, movePage, moveToDocument, neighbourAfterRemoval, orderOf, removePage, restoreOrder, turned } from './pageOrder';
 
 const pages = [
   { id: 3, docCode: 'TP1', position: 1 },
@@ -45,14 +45,6 @@ describe('page order', () => {
     expect(turned(270, 1)).toBe(0);
     expect(turned(0, -1)).toBe(270);
     expect(turned(90, 6)).toBe(270);
-  });
-
-  it('puts re-scanned pages in place of the old page, in their order', () => {
-    const order = { TP1: [1, 3, 4, 8, 9], TP2: [7] };
-    expect(replacePage(order, 3, [8, 9])).toEqual({ TP1: [1, 8, 9, 4], TP2: [7] });
-    // Scanned into another document meanwhile: moved over to the old page's place.
-    expect(replacePage({ TP1: [1, 3], TP2: [7, 10] }, 3, [10])).toEqual({ TP1: [1, 10], TP2: [7] });
-    expect(replacePage(order, 99, [8])).toBe(order);
   });
 
   it('undoes a reorder or move without resurrecting deleted pages or losing new ones', () => {

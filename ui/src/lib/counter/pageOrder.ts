@@ -65,20 +65,6 @@ export function neighbourAfterRemoval(ids: readonly number[], id: number): numbe
   return ids[index + 1] ?? ids[index - 1] ?? null;
 }
 
-/**
- * Re-scan of one page: the pages `newIds` (just scanned or imported, wherever they were appended) take the
- * place of page `oldId` in its document, in their order, and `oldId` goes. Unchanged if `oldId` is unknown.
- */
-export function replacePage(order: PageOrder, oldId: number, newIds: readonly number[]): PageOrder {
-  const doc = documentOf(order, oldId);
-  if (doc === undefined) return order;
-  const fresh = new Set(newIds);
-  const next: PageOrder = Object.fromEntries(Object.entries(order).map(([code, ids]) => [code, ids.filter((id) => !fresh.has(id))]));
-  const ids = next[doc];
-  ids.splice(ids.indexOf(oldId), 1, ...newIds);
-  return next;
-}
-
 /** The last page change the clerk can take back with Ctrl+Z (a delete cannot: the page is gone). */
 export type UndoableChange = { kind: 'rotate'; id: number; quarterTurns: number } | { kind: 'order'; before: PageOrder };
 

@@ -479,6 +479,7 @@ export const en: Record<MessageKey, string> = {
   'capture.modeColour': 'Colour',
   'capture.modeLineart': 'Black and white',
   'error.scanner_failed': 'The scanner reported an error (jam, empty feeder, disconnected). Pages already scanned are kept; check the scanner and scan the rest.',
+  'error.page_not_replaced': 'The page could not be re-scanned: the page to replace or a new page is gone, or belongs to another dossier. Nothing was changed; select the page again and re-scan.',
   // Dossiers screen (issues 8/9): deadlines, fees, payment, postal return, result, Form 04
   'dossiers.deadline': 'Deadline',
   'dossiers.colour.green': 'On track',
@@ -548,6 +549,7 @@ export const en: Record<MessageKey, string> = {
   'timeline.dossier.result_return': 'Result collection changed',
   'timeline.apology.issued': 'Form 04 apology slip issued',
   'timeline.receipt.issued': 'Form 01 receipt printed',
+  'timeline.capture.replace_page': 'Re-scanned a page of a required document',
   // Re-scan one page and undo on the capture screen.
   'capture.scanFolder': 'Take pages from the scan folder',
   'capture.scanFolderWatching': 'Waiting for new files; pages go into {doc}',
@@ -557,6 +559,11 @@ export const en: Record<MessageKey, string> = {
   'capture.rescan': 'Re-scan page',
   'capture.rescanPending': 'Page {n} will be replaced by the next scanned or imported page.',
   'capture.rescanCancel': 'Keep the page',
+  'capture.cleanup.color': 'Colour',
+  'capture.cleanup.gray': 'Grey',
+  'capture.cleanup.bw': 'B&W',
+  'capture.cleanup.original': 'Original',
+  'capture.cleanupTitle': 'Cleanup mode kept for this page: {mode}',
   'capture.undo': 'Undo',
   // The capture screen's large page preview.
   'preview.title': 'Page {n}/{total}',

@@ -44,6 +44,7 @@ export const KNOWN_ERROR_CODES = [
   'signing_failed',
   'cancelled',
   'scanner_failed',
+  'page_not_replaced',
 ] as const;
 
 /** A code the UI has text for. */

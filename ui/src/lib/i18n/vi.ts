@@ -478,6 +478,7 @@ export const vi = {
   'capture.modeColour': 'Màu',
   'capture.modeLineart': 'Đen trắng',
   'error.scanner_failed': 'Máy quét báo lỗi (kẹt giấy, hết giấy, mất kết nối). Các trang đã quét vẫn được giữ; hãy kiểm tra máy và quét tiếp.',
+  'error.page_not_replaced': 'Không quét lại được trang: trang cần thay hoặc trang mới không còn, hoặc thuộc hồ sơ khác. Không có gì bị thay đổi; hãy chọn lại trang rồi quét lại.',
   // Hồ sơ screen (issues 8/9): deadlines, fees, payment, postal return, result, Mẫu 04
   'dossiers.deadline': 'Hạn xử lý',
   'dossiers.colour.green': 'Trong hạn',
@@ -547,6 +548,7 @@ export const vi = {
   'timeline.dossier.result_return': 'Đổi hình thức nhận kết quả',
   'timeline.apology.issued': 'Lập Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả',
   'timeline.receipt.issued': 'In Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+  'timeline.capture.replace_page': 'Quét lại một trang của thành phần hồ sơ',
   // Re-scan one page and undo on the capture screen.
   'capture.rescan': 'Quét lại trang',
   'capture.scanFolder': 'Nhận từ thư mục quét',
@@ -556,6 +558,11 @@ export const vi = {
   'capture.scanFolderRefused': '{file} không nhận được: {reason}',
   'capture.rescanPending': 'Trang {n} sẽ được thay bằng trang quét hoặc nhập tiếp theo.',
   'capture.rescanCancel': 'Huỷ thay trang',
+  'capture.cleanup.color': 'Màu',
+  'capture.cleanup.gray': 'Xám',
+  'capture.cleanup.bw': 'Đen trắng',
+  'capture.cleanup.original': 'Gốc',
+  'capture.cleanupTitle': 'Chế độ làm sạch giữ cho trang này: {mode}',
   'capture.undo': 'Hoàn tác',
   // The capture screen's large page preview.
   'preview.title': 'Xem trang {n}/{total}',
