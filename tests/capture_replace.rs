@@ -1,7 +1,7 @@
 //! "Quét lại trang" as one store transaction (issue 9): real pages imported into a real store (SQLite +
 //! blob files) are replaced in place by newly imported ones; the order, the dense positions, the old
-//! page's removal, the audit entry, the refusals that change nothing, and the document assembled
-//! afterwards are checked.
+//! page's removal, the audit entry, the refusals that change nothing, a failure half-way (a trigger on the
+//! real database) that leaves everything as it was, and the document assembled afterwards are checked.
 
 mod common;
 
@@ -196,4 +196,43 @@ fn refusals_change_nothing() {
     assert_eq!(desk.capture_pages(&other).unwrap(), other_before);
     assert_eq!(desk.timeline(&code).unwrap().len(), trail_before);
     assert!(desk.verify_audit().unwrap().is_intact());
+}
+
+#[test]
+fn a_failure_half_way_leaves_the_pages_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(dir.path()).unwrap();
+    let code = birth_dossier(&desk, named_applicant("Hoàng Văn Em", "001203004571"));
+    let old = import(
+        &desk,
+        &code,
+        "TP1",
+        &[common::TEXT_SKEW_0, common::COLOUR_STAMP, common::GREY_PNG],
+    );
+    let new = import(&desk, &code, "TP1", &[common::BW_TIFF_2_PAGES]);
+    let pages_before = desk.capture_pages(&code).unwrap();
+    let trail_before = desk.timeline(&code).unwrap().len();
+    // The disk "fails" at the last step (deleting the old row), after the pages were renumbered in the
+    // same transaction: a trigger added by hand to the real database aborts that statement.
+    let db = rusqlite::Connection::open(dir.path().join("motcua.sqlite3")).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER fail_delete BEFORE DELETE ON capture_pages
+         BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;",
+    )
+    .unwrap();
+
+    let error = desk.replace_page(old[1], &new, "clerk").unwrap_err();
+    assert!(error.to_string().contains("simulated failure"), "{error}");
+    assert_eq!(
+        desk.capture_pages(&code).unwrap(),
+        pages_before,
+        "no renumbering survives"
+    );
+    assert_eq!(desk.timeline(&code).unwrap().len(), trail_before);
+
+    // Once the disk is healthy again the same call succeeds.
+    db.execute_batch("DROP TRIGGER fail_delete").unwrap();
+    desk.replace_page(old[1], &new, "clerk").unwrap();
+    let pages = desk.capture_pages(&code).unwrap();
+    assert_eq!(ids_of(&pages, "TP1"), vec![old[0], new[0], new[1], old[2]]);
 }
