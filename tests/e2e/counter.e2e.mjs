@@ -6,11 +6,15 @@
  * `motcua` CLI: every document's stored PDF verifies (`motcua verify` against the test root). A second app
  * session shows the work in progress restored. The receipt, submission, portal acceptance and verify
  * steps of the same flow are in flow.e2e.mjs (the receipt and submit steps that were here were exact
- * copies of its steps). Screenshots are saved as `<screen>-<step>.png`. Started by `scripts/e2e.sh`
+ * copies of its steps). The office's scanner profile (Cài đặt → Quét, set with `motcua config set` before
+ * the app starts) fills the scanner controls, the scan folder takes a file written there, and a page is
+ * dragged with the mouse. Screenshots are saved as `<screen>-<step>.png`. Started by `scripts/e2e.sh`
  * (same environment as desk.e2e.mjs).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { signIn } from './lib/accounts.mjs';
 import { pageIds, waitPages } from './lib/capture.mjs';
@@ -73,6 +77,11 @@ function cli(args) {
 
 
 async function main() {
+  // The office's scanner profile and scan folder, as a supervisor sets them in Cài đặt → Quét.
+  const scanFolder = mkdtempSync(path.join(os.tmpdir(), 'motcua-may-quet-'));
+  cli(['config', 'set', 'capture.scanner', 'test']);
+  cli(['config', 'set', 'capture.resolution', '150']);
+  cli(['config', 'set', 'capture.hot-folder', scanFolder]);
   let browser = await openSession();
   let code = '';
   let tp1 = [];
@@ -157,8 +166,9 @@ async function main() {
       async () => {
         await browser.$(byTestId('doc-TP4')).click();
         await waitPages(browser, 0, SLOW);
-        await fill(browser, 'scanner', 'test');
-        await browser.$(byTestId('scan-resolution')).selectByAttribute('value', '150');
+        // The office's profile chose the scanner and the resolution.
+        await browser.waitUntil(async () => (await browser.$(byTestId('scanner')).getValue()) === 'test', WAIT);
+        assert.equal(await browser.$(byTestId('scan-resolution')).getValue(), '150');
         await browser.$(byTestId('scan-mode')).selectByAttribute('value', 'grey');
         // The glass (no feeder): exactly one page.
         await browser.keys([Key.Control, 's']);
@@ -166,6 +176,25 @@ async function main() {
         await waitPages(browser, 1, SLOW);
         assert.equal(await browser.$(byTestId('capture-error')).isExisting(), false);
         await screenshot(browser, 'capture-02-scanned');
+      },
+    ],
+    [
+      'Quét: with the scan folder on, a file a network scanner writes there becomes a page of TP4 and moves to da-nhap',
+      async () => {
+        const toggle = browser.$(byTestId('scan-folder-on'));
+        await toggle.waitForDisplayed(WAIT);
+        await toggle.click();
+        await browser.$(byTestId('scan-folder-state')).waitForDisplayed(WAIT);
+        copyFileSync(fixture('scans', 'text-skew0-150.jpg'), path.join(scanFolder, 'may-quet-0001.jpg'));
+        const taken = browser.$(`${byTestId('scan-folder-file')}[data-taken="true"]`);
+        await taken.waitForDisplayed(SLOW);
+        assert.match(await taken.getText(), /may-quet-0001\.jpg: 1 trang vào TP4/);
+        await waitPages(browser, 2, SLOW);
+        assert.ok(existsSync(path.join(scanFolder, 'da-nhap', 'may-quet-0001.jpg')), 'moved to da-nhap');
+        assert.ok(!existsSync(path.join(scanFolder, 'may-quet-0001.jpg')));
+        await screenshot(browser, 'capture-02b-scan-folder');
+        await toggle.click();
+        await browser.waitUntil(async () => !(await browser.$(byTestId('scan-folder-state')).isExisting()), WAIT);
       },
     ],
     [
@@ -191,6 +220,31 @@ async function main() {
         tp1 = await pageIds(browser);
         assert.deepEqual(tp1, [last, before[0], before[1]]);
         await screenshot(browser, 'capture-03-reordered-rotated');
+      },
+    ],
+    [
+      'Quét: a page dragged with the mouse goes where it is dropped (saved), and Ctrl+Z takes it back',
+      async () => {
+        const [a, b, c] = tp1;
+        const first = browser.$(`[data-page-id="${a}"]`);
+        const { width } = await first.getSize();
+        await browser
+          .action('pointer')
+          .move({ origin: browser.$(`[data-page-id="${c}"]`) })
+          .down()
+          .move({ origin: 'pointer', x: -20, y: 0 })
+          .move({ origin: first, x: -Math.floor(width / 2) + 6, y: 0 })
+          .up()
+          .perform();
+        // The order shown is the core's (the screen reloads it after saving).
+        await browser.waitUntil(async () => (await pageIds(browser)).join() === [c, a, b].join(), {
+          ...WAIT,
+          timeoutMsg: 'the third page was not dragged to the front',
+        });
+        await screenshot(browser, 'capture-03a-dragged');
+        await browser.keys([Key.Control, 'z']);
+        await browser.keys([Key.Control]);
+        await browser.waitUntil(async () => (await pageIds(browser)).join() === tp1.join(), { ...WAIT, timeoutMsg: 'Ctrl+Z did not take the drag back' });
       },
     ],
     [
@@ -349,7 +403,15 @@ async function main() {
     ],
   ];
 
-  return runSteps({ steps, browser: () => browser, name: 'counter' });
+  return runSteps({
+    steps,
+    browser: () => browser,
+    name: 'counter',
+    // The other test files share the data folder: the office goes back to no scanner profile.
+    cleanup: async () => {
+      for (const [key, value] of [['capture.scanner', ''], ['capture.resolution', '300'], ['capture.hot-folder', '']]) cli(['config', 'set', key, value]);
+    },
+  });
 }
 
 exitWith(main());

@@ -23,6 +23,11 @@ export class ThumbProbe {
     this.imported.add(id);
   }
 
+  /** How many thumbnails asked for are not painted yet (still on their way at the end of a scroll). */
+  pending(): number {
+    return [...this.asked].filter((id) => !this.painted.has(id)).length;
+  }
+
   /** The thumbnail of page `id` was painted (its image loaded). */
   paint(id: number): void {
     this.painted.add(id);
