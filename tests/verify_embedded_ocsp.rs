@@ -248,3 +248,51 @@ fn an_answer_in_the_cms_revocation_archival_attribute_is_the_proof() {
     assert_eq!(sig.revocation, Revocation::Good, "{report:#?}");
     assert_eq!(report.verdict, Verdict::ValidWithWarnings, "{report:#?}");
 }
+
+/// RFC 5940 §2.1: an OCSP answer carried in the SignedData's own `crls` field (RevocationInfoChoice
+/// `other`, format id-ri-ocsp-response) is read like one in the DSS: good proves, revoked invalidates.
+#[test]
+fn an_answer_in_the_signed_data_crls_field_is_the_proof() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |path: &Path| path.display().to_string();
+    for (serial, status) in [(0x0F09, OcspStatus::Good), (0x0F0A, OcspStatus::Revoked)] {
+        let signer = signer(serial);
+        let (ca, key) = inter();
+        let answer = dir.path().join(format!("{serial:x}.der"));
+        std::fs::write(
+            &answer,
+            openssl_ocsp_response(&signer.path("cert.pem"), status, (&ca, &key)),
+        )
+        .unwrap();
+        let out = dir.path().join(format!("{serial:x}.pdf"));
+        embed_revinfo(&[
+            "sign-rfc5940",
+            &p(&fixture(CLASSIC_PDF)),
+            &p(&out),
+            &p(&signer.path("key.pem")),
+            &p(&signer.path("cert.pem")),
+            &p(&pki("inter.cert.pem")),
+            "--ocsp",
+            &p(&answer),
+        ]);
+        let report = verify(&out);
+        let sig = only(&report);
+        assert!(
+            sig.errors.is_empty() || status == OcspStatus::Revoked,
+            "{report:#?}"
+        );
+        match status {
+            OcspStatus::Good => {
+                assert_eq!(sig.revocation, Revocation::Good, "{report:#?}");
+                assert_eq!(report.verdict, Verdict::ValidWithWarnings, "{report:#?}");
+            }
+            _ => {
+                assert!(
+                    matches!(sig.revocation, Revocation::Revoked { .. }),
+                    "{report:#?}"
+                );
+                assert_eq!(report.verdict, Verdict::Invalid);
+            }
+        }
+    }
+}

@@ -20,6 +20,7 @@ use x509_cert::ext::pkix::name::GeneralName;
 
 use super::VerifyError;
 use super::crypto::{self, Digest};
+use super::revinfo;
 use crate::sign::cms::{IssuerSerial, SigningCertificateV2};
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
@@ -119,7 +120,8 @@ pub struct CmsCheck {
     /// CRLs carried by the SignedData (`crls` field, RFC 5652 §10.2.1) and by the signed
     /// attribute adbe-revocationInfoArchival.
     pub crls: Vec<x509_cert::crl::CertificateList>,
-    /// DER OCSP responses of the signed attribute adbe-revocationInfoArchival.
+    /// DER OCSP responses carried by the SignedData (`crls` field, RFC 5940 §2.1) and by the
+    /// signed attribute adbe-revocationInfoArchival.
     pub ocsps: Vec<Vec<u8>>,
     /// Human-readable problems found (empty when all is well).
     pub problems: Vec<String>,
@@ -139,8 +141,15 @@ fn cms_err(reason: impl Into<String>) -> VerifyError {
     }
 }
 
-/// Decodes a DER ContentInfo holding SignedData.
+/// Decodes a DER ContentInfo holding SignedData. The `crls` field keeps only its CRLs; see
+/// [`super::revinfo`] for the OCSP answers it may also carry (RFC 5940 §2.1).
 pub fn decode_signed_data(der: &[u8]) -> Result<SignedData, VerifyError> {
+    decode_with_revinfo(der).map(|decoded| decoded.signed)
+}
+
+/// Decodes a DER ContentInfo holding SignedData, with the OCSP answers of its `crls` field
+/// (RFC 5652 §10.2.1 `other` entries in format id-ri-ocsp-response, RFC 5940 §2.1).
+fn decode_with_revinfo(der: &[u8]) -> Result<revinfo::Decoded, VerifyError> {
     let info = ContentInfo::from_der(der).map_err(|e| cms_err(format!("not CMS: {e}")))?;
     if info.content_type != ID_SIGNED_DATA {
         return Err(cms_err(format!(
@@ -148,9 +157,7 @@ pub fn decode_signed_data(der: &[u8]) -> Result<SignedData, VerifyError> {
             info.content_type
         )));
     }
-    info.content
-        .decode_as::<SignedData>()
-        .map_err(|e| cms_err(format!("invalid SignedData: {e}")))
+    revinfo::decode(&info.content).map_err(|e| cms_err(format!("invalid SignedData: {e}")))
 }
 
 /// Certificates carried in a SignedData (other formats are skipped).
@@ -287,7 +294,7 @@ pub fn check(
     content: Option<&[&[u8]]>,
     extra_certificates: &[Certificate],
 ) -> Result<CmsCheck, VerifyError> {
-    let signed = decode_signed_data(der)?;
+    let revinfo::Decoded { signed, mut ocsps } = decode_with_revinfo(der)?;
     let mut certs = certificates(&signed);
     let econtent = match &signed.encap_content_info.econtent {
         Some(any) => Some(
@@ -427,7 +434,6 @@ pub fn check(
                 .collect()
         })
         .unwrap_or_default();
-    let mut ocsps: Vec<Vec<u8>> = Vec::new();
     if let Ok(Some(value)) = single_value(attrs, ID_ADBE_REVOCATION, "revocation-info-archival")
         && let Ok(archival) = value.decode_as::<RevocationInfoArchival>()
     {

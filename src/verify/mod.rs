@@ -1,7 +1,8 @@
 //! Verification of signed PDFs for supervisors: per signature, is it intact, valid, trusted,
 //! who signed and when, and what changed since; one verdict per file.
 //!
-//! Layers, bottom up: [`crypto`] (digests, RSA/ECDSA), [`cms`] (CMS SignedData, RFC 5652) and
+//! Layers, bottom up: [`crypto`] (digests, RSA/ECDSA), [`cms`] (CMS SignedData, RFC 5652, with
+//! [`revinfo`] for its `crls` field and the OCSP answers RFC 5940 puts there) and
 //! [`tsp`] (RFC 3161 tokens) know nothing of PDF; [`trust`] builds certificate paths to the
 //! [`TrustStore`]; [`pdf`] finds signature dictionaries and checks /ByteRange; [`diff`] compares
 //! revisions; this file ties them into a [`FileReport`] and [`report`] renders it (text, JSON,
@@ -17,6 +18,7 @@ pub mod fieldmdp;
 pub mod ocsp;
 pub mod pdf;
 pub mod report;
+pub mod revinfo;
 pub mod revocation;
 pub mod trust;
 pub mod tsp;

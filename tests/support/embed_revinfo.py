@@ -8,6 +8,10 @@ Usage (python from .tools/venv, which has pyHanko and its dependency `cryptograp
       Signs IN with adbe.pkcs7.detached, embedding the given OCSP responses and CRLs in the signed
       attribute adbe-revocationInfoArchival (ISO 32000-1 §12.8.3.3.2). pyHanko validates the signer
       with exactly that data first (trust: ROOT, no fetching), so the OCSP answer must be usable.
+  embed_revinfo.py sign-rfc5940 IN.pdf OUT.pdf KEY.pem CERT.pem CHAIN.pem --ocsp R.der...
+      Signs IN with PAdES B-B and puts the OCSP responses in the SignedData's own `crls` field as
+      RevocationInfoChoice `other` with format id-ri-ocsp-response (RFC 5940 §2.1), as some CAdES
+      signers carry them (the field is outside the signed attributes).
   embed_revinfo.py sign IN.pdf OUT.pdf KEY.pem CERT.pem CHAIN.pem [--at YYYY-MM-DDTHH:MM:SSZ]
       Signs IN with PAdES B-B (no time-stamp), whatever the certificate's validity today; --at sets
       the claimed signing time (/M and the signing-time attribute) through pyHanko's signing
@@ -117,6 +121,36 @@ def sign(args, pkcs7):
         out.write(buf.getvalue())
 
 
+def sign_rfc5940(args):
+    from asn1crypto import cms
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    ocsps, args = flag_values(args, "--ocsp")
+    source, target, key, cert, chain = args
+    responses = load_ocsps(ocsps)
+
+    # pyHanko builds the final SignedData in _package_signature (used for the size estimate too).
+    class Rfc5940Signer(signers.SimpleSigner):
+        def _package_signature(self, **kw):
+            info = super()._package_signature(**kw)
+            info["content"]["crls"] = cms.RevocationInfoChoices([
+                cms.RevocationInfoChoice(name="other", value=cms.OtherRevocationInfoFormat({
+                    "other_rev_info_format": "ocsp_response", "other_rev_info": response}))
+                for response in responses])
+            return info
+
+    # SimpleSigner.load builds a plain SimpleSigner: take its parts into the subclass.
+    loaded = signers.SimpleSigner.load(key, cert, ca_chain_files=(chain,))
+    signer = Rfc5940Signer(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                           cert_registry=loaded.cert_registry)
+    meta = signers.PdfSignatureMetadata(field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES)
+    with open(source, "rb") as inf:
+        buf = io.BytesIO()
+        signers.PdfSigner(meta, signer=signer).sign_pdf(IncrementalPdfFileWriter(inf), output=buf)
+    with open(target, "wb") as out:
+        out.write(buf.getvalue())
+
+
 def doc_timestamp(args):
     from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -217,6 +251,8 @@ def main() -> int:
         sign(args, pkcs7=True)
     elif mode == "sign":
         sign(args, pkcs7=False)
+    elif mode == "sign-rfc5940":
+        sign_rfc5940(args)
     elif mode == "doc-timestamp":
         doc_timestamp(args)
     elif mode == "field-lock":
