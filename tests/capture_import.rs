@@ -284,3 +284,48 @@ fn five_hundred_page_tiff_is_listed_lazily() {
         Err(CaptureError::TooManyPages { limit: 100, .. })
     ));
 }
+
+/// A folder given to the import is its scans in name order (as scanners number them): images and PDFs
+/// by extension, hidden files, other files and subfolders left out, nothing reported for them.
+#[test]
+fn a_folder_imports_its_scans_in_name_order() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = motcua::Desk::open(data.path()).unwrap();
+    let code = common::birth_dossier(
+        &desk,
+        common::named_applicant("Đặng Thư Mục", "001090012377"),
+    );
+    let folder = tempfile::tempdir().unwrap();
+    let put = |name: &str, from: &str| {
+        std::fs::copy(common::scan(from), folder.path().join(name)).unwrap()
+    };
+    put("scan-0002.TIF", common::BW_TIFF_2_PAGES);
+    put("scan-0001.jpg", common::TEXT_SKEW_0);
+    put(".scan-0000.jpg", common::TEXT_SKEW_0);
+    std::fs::write(folder.path().join("Thumbs.db"), b"windows").unwrap();
+    std::fs::create_dir(folder.path().join("da-nhap")).unwrap();
+    std::fs::copy(
+        common::scan(common::COLOUR_STAMP),
+        folder.path().join("da-nhap/old.jpg"),
+    )
+    .unwrap();
+
+    let no = std::sync::atomic::AtomicBool::new(false);
+    let outcome = desk
+        .import_pages(&code, "TP1", &[folder.path().to_path_buf()], &no, |_| {})
+        .unwrap();
+    assert!(outcome.failures.is_empty(), "{:?}", outcome.failures);
+    let sources: Vec<&str> = outcome
+        .pages
+        .iter()
+        .map(|p| p.source_name.as_str())
+        .collect();
+    assert_eq!(sources, ["scan-0001.jpg", "scan-0002.TIF", "scan-0002.TIF"]);
+
+    let missing = folder.path().join("khong-co");
+    let outcome = desk
+        .import_pages(&code, "TP1", &[missing.clone()], &no, |_| {})
+        .unwrap();
+    assert_eq!(outcome.failures.len(), 1);
+    assert_eq!(outcome.failures[0].0, missing);
+}

@@ -47,6 +47,52 @@ pub struct PagePiece {
     pub thumbnail: Option<Vec<u8>>,
 }
 
+/// The file extensions a folder import takes (what the scanners and the file picker produce).
+const IMPORTABLE: [&str; 8] = ["jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp", "pdf"];
+
+/// `paths` with each folder replaced by its importable files (by extension, hidden files skipped, not
+/// its subfolders), sorted by name as scanners number their pages; files are kept as given. A folder
+/// that cannot be read is returned with the reason instead.
+pub fn expand_folders(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        match std::fs::read_dir(path) {
+            Ok(entries) => {
+                let mut found: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|entry| entry.path())
+                    .filter(|file| file.is_file() && importable(file))
+                    .collect();
+                found.sort();
+                files.extend(found);
+            }
+            Err(e) => failures.push((
+                path.clone(),
+                format!(
+                    "không đọc được thư mục {}: {e}; kiểm tra quyền đọc",
+                    path.display()
+                ),
+            )),
+        }
+    }
+    (files, failures)
+}
+
+fn importable(file: &Path) -> bool {
+    let hidden = file
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    let known = file
+        .extension()
+        .is_some_and(|e| IMPORTABLE.contains(&e.to_string_lossy().to_lowercase().as_str()));
+    known && !hidden
+}
+
 /// Splits the file at `path` into pages to store, in order.
 pub fn split_file(path: &Path, options: &ImportOptions) -> Result<Vec<PagePiece>, PageError> {
     let pages = import_file(path, options)?;

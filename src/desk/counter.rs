@@ -11,7 +11,7 @@ use super::{Desk, DeskError};
 use crate::capture::cleanup::ModeChoice;
 use crate::capture::scan::{ScanDevice, ScanRequest};
 use crate::capture::{ImportOptions, ScanSource, Scanimage};
-use crate::counter::pages::{assembly_input, split_file};
+use crate::counter::pages::{assembly_input, expand_folders, split_file};
 use crate::counter::stamp::{StampError, StampPlacement, page_boxes};
 use crate::counter::{CccdData, CounterError, read_cccd_image};
 use crate::dossier::{Dossier, Status};
@@ -133,8 +133,9 @@ impl Desk {
         }
     }
 
-    /// Imports `paths` (images, multi-page TIFFs, PDFs) at the end of document `doc_code`; `on_page` sees
-    /// each page as soon as it is stored (thumbnail included). A file that fails is reported and skipped.
+    /// Imports `paths` (images, multi-page TIFFs, PDFs, or folders of them: see [`expand_folders`]) at the
+    /// end of document `doc_code`; `on_page` sees each page as soon as it is stored (thumbnail included).
+    /// A file that fails is reported and skipped.
     pub fn import_pages(
         &self,
         code: &str,
@@ -146,8 +147,12 @@ impl Desk {
         let dossier = self.dossier(code)?;
         self.document_exists(&dossier, doc_code)?;
         let options = ImportOptions::default();
-        let mut outcome = ImportOutcome::default();
-        for path in paths {
+        let (files, failures) = expand_folders(paths);
+        let mut outcome = ImportOutcome {
+            failures,
+            ..ImportOutcome::default()
+        };
+        for path in &files {
             check_cancel(cancel)?;
             let pieces = match split_file(path, &options) {
                 Ok(pieces) => pieces,

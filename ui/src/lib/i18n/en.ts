@@ -398,7 +398,7 @@ export const en: Record<MessageKey, string> = {
   'capture.signed': 'Signed',
   'capture.pages': 'Pages',
   'capture.import': 'Import files…',
-  'capture.paths': 'Or type file paths (separate several with ;)',
+  'capture.paths': 'Or type file or folder paths (Ctrl+L; separate several with ;)',
   'capture.importPaths': 'Import',
   'capture.assembleNow': 'Assemble PDFs now',
   'capture.assembling': 'Assembling PDF {doc} ({done}/{total})',

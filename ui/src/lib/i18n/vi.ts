@@ -397,7 +397,7 @@ export const vi = {
   'capture.signed': 'Đã ký số',
   'capture.pages': 'Các trang',
   'capture.import': 'Nhập tệp…',
-  'capture.paths': 'Hoặc nhập đường dẫn tệp (nhiều tệp cách nhau bởi ;)',
+  'capture.paths': 'Hoặc nhập đường dẫn tệp hay thư mục (Ctrl+L; nhiều đường dẫn cách nhau bởi ;)',
   'capture.importPaths': 'Nhập',
   'capture.assembleNow': 'Ghép PDF ngay',
   'capture.assembling': 'Đang ghép PDF {doc} ({done}/{total})',
