@@ -324,7 +324,7 @@ fn a_folder_imports_its_scans_in_name_order() {
 
     let missing = folder.path().join("khong-co");
     let outcome = desk
-        .import_pages(&code, "TP1", &[missing.clone()], &no, |_| {})
+        .import_pages(&code, "TP1", std::slice::from_ref(&missing), &no, |_| {})
         .unwrap();
     assert_eq!(outcome.failures.len(), 1);
     assert_eq!(outcome.failures[0].0, missing);
