@@ -35,6 +35,18 @@ fn only(report: &FileReport) -> &motcua::verify::SignatureReport {
     &report.signatures[0]
 }
 
+/// The one signature's revocation is "not checked", the file INDETERMINATE, and a warning says `why`.
+fn assert_not_checked(report: &FileReport, why: &str) {
+    let sig = only(report);
+    assert_eq!(sig.revocation, Revocation::NotChecked, "{report:#?}");
+    assert_eq!(report.verdict, Verdict::Indeterminate);
+    assert!(
+        sig.warnings.iter().any(|w| w.contains(why)),
+        "{:#?}",
+        sig.warnings
+    );
+}
+
 fn signer(serial: u32) -> Vec<u8> {
     let dead = format!("http://127.0.0.1:{}/inter.crl", free_port());
     TestSigner::new(serial, Some(&dead), None).sign()
@@ -102,16 +114,7 @@ fn an_indirect_crl_is_reported_not_used() {
     let indirect = series.issue(&[], None, Some("indirect"));
     let crls = folder(dir.path(), "indirect", &[("inter.crl.pem", &indirect)]);
     let report = verify_bytes(&signer(0x1303), "indirect.pdf", &options(&crls));
-    let sig = only(&report);
-    assert_eq!(sig.revocation, Revocation::NotChecked, "{report:#?}");
-    assert_eq!(report.verdict, Verdict::Indeterminate);
-    assert!(
-        sig.warnings
-            .iter()
-            .any(|w| w.contains("is an indirect CRL")),
-        "{:#?}",
-        sig.warnings
-    );
+    assert_not_checked(&report, "is an indirect CRL");
 }
 
 /// A partitioned CRL (its issuing distribution point names one distribution point, §6.3.3 (b)(2)(i))
@@ -137,16 +140,7 @@ fn a_partitioned_crl_answers_only_for_its_own_distribution_point() {
     let other =
         TestSigner::new(0x1305, Some("http://crl.motcua.test/inter-part1.crl"), None).sign();
     let report = verify_bytes(&other, "part1.pdf", &options(&crls));
-    let sig = only(&report);
-    assert_eq!(sig.revocation, Revocation::NotChecked, "{report:#?}");
-    assert_eq!(report.verdict, Verdict::Indeterminate);
-    assert!(
-        sig.warnings
-            .iter()
-            .any(|w| w.contains("covers another distribution point")),
-        "{:#?}",
-        sig.warnings
-    );
+    assert_not_checked(&report, "covers another distribution point");
 }
 
 #[test]
