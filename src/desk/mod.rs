@@ -9,6 +9,7 @@ mod capture_pages;
 mod capture_preview;
 mod counter;
 mod queue;
+mod signing;
 
 use crate::calendar::{CalendarError, WorkingCalendar};
 use crate::catalog::{self, CatalogError, Procedure};
@@ -45,7 +46,8 @@ pub use settings::{OfficeSetting, SettingError, TrustedCertificate};
 pub use verify::{VerifyOutcome, collect_pdfs, combined_html};
 
 pub use crate::store::ImportReport;
-pub use counter::{AssembledDocument, ImportOutcome, SignKey, SignSummary, SignWith, TokenChoice};
+pub use counter::{AssembledDocument, ImportOutcome};
+pub use signing::{SignKey, SignSummary, SignWith, TokenChoice};
 
 /// Setting key for the agency identifier that prefixes dossier codes.
 pub const AGENCY_CODE: &str = "agency.code";
