@@ -223,7 +223,7 @@ async function main() {
       },
     ],
     [
-      'Quét: a page dragged with the mouse goes where it is dropped (saved), and Ctrl+Z takes it back',
+      'Quét: a page dragged with the mouse goes where it is dropped (saved) or onto another document, and Ctrl+Z takes each back',
       async () => {
         const [a, b, c] = tp1;
         const first = browser.$(`[data-page-id="${a}"]`);
@@ -245,6 +245,27 @@ async function main() {
         await browser.keys([Key.Control, 'z']);
         await browser.keys([Key.Control]);
         await browser.waitUntil(async () => (await pageIds(browser)).join() === tp1.join(), { ...WAIT, timeoutMsg: 'Ctrl+Z did not take the drag back' });
+
+        // Dropped on TP2 in the document list, the page moves there.
+        const tp2 = browser.$(byTestId('doc-TP2'));
+        const tp2Pages = Number(await tp2.getAttribute('data-pages'));
+        await browser
+          .action('pointer')
+          .move({ origin: browser.$(`[data-page-id="${c}"]`) })
+          .down()
+          .move({ origin: 'pointer', x: -20, y: 0 })
+          .move({ origin: tp2 })
+          .up()
+          .perform();
+        await browser.waitUntil(async () => Number(await tp2.getAttribute('data-pages')) === tp2Pages + 1, {
+          ...WAIT,
+          timeoutMsg: 'the page dropped on TP2 did not move there',
+        });
+        assert.deepEqual(await pageIds(browser), [a, b]);
+        await browser.keys([Key.Control, 'z']);
+        await browser.keys([Key.Control]);
+        await browser.waitUntil(async () => (await pageIds(browser)).join() === tp1.join(), { ...WAIT, timeoutMsg: 'Ctrl+Z did not bring the page back from TP2' });
+        assert.equal(Number(await tp2.getAttribute('data-pages')), tp2Pages);
       },
     ],
     [
