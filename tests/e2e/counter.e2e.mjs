@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { signIn } from './lib/accounts.mjs';
 import { pageIds, waitPages } from './lib/capture.mjs';
-import { byTestId, exitWith, Key, openSession, requiredEnv, restartSession, runSteps, screenshot } from './lib/harness.mjs';
+import { byTestId, dropFiles, exitWith, Key, openSession, requiredEnv, restartSession, runSteps, screenshot } from './lib/harness.mjs';
 import { fileURLToPath } from 'node:url';
 
 
@@ -195,6 +195,20 @@ async function main() {
         await screenshot(browser, 'capture-02b-scan-folder');
         await toggle.click();
         await browser.waitUntil(async () => !(await browser.$(byTestId('scan-folder-state')).isExisting()), WAIT);
+      },
+    ],
+    [
+      'Quét: a scan dropped on the window from the file manager goes into the selected document (TP4)',
+      async () => {
+        await browser.$(`${byTestId('capture-work')}[data-files-drop="true"]`).waitForExist(WAIT);
+        const before = Number(await browser.$(byTestId('doc-TP4')).getAttribute('data-pages'));
+        await dropFiles(browser, [fixture('scans', 'colour-stamp-150.jpg')]);
+        await waitPages(browser, before + 1, SLOW);
+        const names = await browser.execute(
+          (selector) => [...document.querySelectorAll(selector)].map((el) => el.textContent ?? ''),
+          `${byTestId('page')} .caption`,
+        );
+        assert.ok(names.some((n) => n.includes('colour-stamp-150.jpg')), names.join(' | '));
       },
     ],
     [

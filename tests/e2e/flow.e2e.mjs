@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureAccount, setField, signIn } from './lib/accounts.mjs';
 import { pageIds, waitPages } from './lib/capture.mjs';
-import { byTestId, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
+import { byTestId, dropFiles, exitWith, Key, openSession, requiredEnv, runSteps, screenshot } from './lib/harness.mjs';
 import { startPortal, stopPortal } from './lib/portal.mjs';
 import { startTsa, stopTsa } from './lib/tsa.mjs';
 
@@ -80,7 +80,6 @@ function signatureRect(file) {
   return rect[1].trim().split(/\s+/).map((n) => Math.round(Number(n) * 100) / 100);
 }
 
-/** Drops `paths` on the window: the webview's drag-and-drop event, as an OS drop raises it. */
 /**
  * Drops files on the verify screen as the webview's drag-drop event would, once the screen listens for it
  * (a drop before its listener is registered is lost, which a slow machine showed), then waits for the
@@ -97,18 +96,6 @@ async function dropAndWaitForCard(browser, filePath) {
   if (await card.isDisplayed()) return card;
   const screenText = await browser.$(byTestId('screen-verify')).getText();
   assert.fail(`${shown ? 'the verify screen shows an error' : `no verdict for ${filePath}`}; the screen reads: ${screenText}`);
-}
-
-async function dropFiles(browser, paths) {
-  const failure = await browser.executeAsync((dropped, done) => {
-    window.__TAURI_INTERNALS__
-      .invoke('plugin:event|emit', { event: 'tauri://drag-drop', payload: { paths: dropped, position: { x: 400, y: 300 } } })
-      .then(
-        () => done(null),
-        (error) => done(String(error)),
-      );
-  }, paths);
-  assert.equal(failure, null, 'the drop event was emitted');
 }
 
 async function main() {

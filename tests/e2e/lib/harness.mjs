@@ -4,6 +4,7 @@
  * first failure the rest are skipped (they build on each other) and a screenshot of the failure is kept.
  * Each file prints "N passed, N failed" last and exits non-zero on any failure.
  */
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -112,4 +113,21 @@ export function exitWith(main) {
       process.exit(1);
     },
   );
+}
+
+/**
+ * Drops files on the window as the file manager would: the webview's own `tauri://drag-drop` event, emitted
+ * from the page (WebDriver cannot drag files from outside the window). Call it once the screen listens
+ * (each screen that takes drops marks that), or the drop reaches nobody.
+ */
+export async function dropFiles(browser, paths) {
+  const failure = await browser.executeAsync((dropped, done) => {
+    window.__TAURI_INTERNALS__
+      .invoke('plugin:event|emit', { event: 'tauri://drag-drop', payload: { paths: dropped, position: { x: 400, y: 300 } } })
+      .then(
+        () => done(null),
+        (error) => done(String(error)),
+      );
+  }, paths);
+  assert.equal(failure, null, 'the drop event was emitted');
 }
