@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts MotCua Desk on a demo data folder (.demo-data/ in the repo, git-ignored). Builds the UI and the app
 # if needed (debug, bundled UI). The first time, the folder is created, the sample catalogue imported and
-# three demo dossiers received and two demo accounts made with the `motcua` CLI; later runs reuse it as it is (delete .demo-data/ to
+# three demo dossiers received (the first with two scanned pages, the SANE test scanner and a scan folder
+# set) and two demo accounts made with the `motcua` CLI; later runs reuse it as it is (delete .demo-data/ to
 # start over). Needs a display: run it in a desktop session, or headless as `xvfb-run make run`.
 set -euo pipefail
 
@@ -32,14 +33,24 @@ if [ ! -d "$demo" ]; then
   rm -rf "$staging"
   mkdir -p "$staging"
   MOTCUA_DATA_DIR="$staging" "$cli" catalog import "$catalog" >/dev/null
+  codes=()
   while IFS='|' read -r procedure name citizen_id; do
-    MOTCUA_DATA_DIR="$staging" "$cli" dossier new --procedure "$procedure" --applicant-name "$name" \
-      --citizen-id "$citizen_id" >/dev/null
+    codes+=("$(MOTCUA_DATA_DIR="$staging" "$cli" dossier new --procedure "$procedure" --applicant-name "$name" \
+      --citizen-id "$citizen_id")")
   done <<'DEMO'
 1.001193|Nguyễn Thị Hồng Nhung|001190012345
 1.000894|Trần Văn Bình|079085004321
 2.000815|Lê Thị Thu Hà|048302001122
 DEMO
+  # The first dossier already has two scanned pages in TP1 ("Tiếp tục xử lý" in its detail opens them);
+  # SANE's test scanner is the office's scanner and .demo-data/may-quet/ its scan folder, so Ctrl+S and
+  # "Nhận từ thư mục quét" work in training without a real scanner.
+  MOTCUA_DATA_DIR="$staging" "$cli" dossier add-pages "${codes[0]}" TP1 \
+    "$repo/tests/fixtures/scans/text-skew0-150.jpg" "$repo/tests/fixtures/scans/colour-stamp-150.jpg" >/dev/null
+  # (made in the side folder; the setting names where it will be once renamed)
+  mkdir -p "$staging/may-quet"
+  MOTCUA_DATA_DIR="$staging" "$cli" config set capture.scanner test
+  MOTCUA_DATA_DIR="$staging" "$cli" config set capture.hot-folder "$demo/may-quet"
   # Demo accounts (the login screen needs one): a supervisor and a clerk with demo passwords.
   MOTCUA_DATA_DIR="$staging" DEMO_PASSWORD=truongphong-demo "$cli" user add --role supervisor \
     --name "Nguyễn Thị Lan" --password-env DEMO_PASSWORD truongphong >/dev/null
