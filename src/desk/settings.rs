@@ -124,23 +124,26 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), String> {
             .try_for_each(|module| check_module(module)),
         SIGN_TSA_URL if value.is_empty() => Ok(()),
         SIGN_TSA_URL => check_url(value),
-        TRUST_DIR if value.is_empty() => Ok(()),
-        TRUST_DIR if Path::new(value).is_dir() => Ok(()),
-        TRUST_DIR => Err(format!("không tìm thấy thư mục {value}")),
+        TRUST_DIR => optional_folder(value, ""),
         SCANNER if value.chars().count() > 200 => Err("dài quá 200 ký tự".into()),
         SCANNER => Ok(()),
         SCAN_RESOLUTION => one_of(&["150", "200", "300", "400", "600"]),
         SCAN_MODE => one_of(&["color", "gray", "bw"]),
         SCAN_FEEDER => one_of(&["yes", "no"]),
-        HOT_FOLDER if value.is_empty() => Ok(()),
-        HOT_FOLDER if Path::new(value).is_dir() => Ok(()),
-        HOT_FOLDER => Err(format!(
-            "không tìm thấy thư mục {value} (ổ mạng chưa kết nối?)"
-        )),
+        HOT_FOLDER => optional_folder(value, " (ổ mạng chưa kết nối?)"),
         CAPTURE_PROFILE => one_of(&["compact", "balanced", "archive"]),
         CAPTURE_MODE => one_of(&["auto", "color", "gray", "bw"]),
         UI_LANGUAGE => one_of(&["vi", "en"]),
         _ => Err("cài đặt này không có trên màn hình cài đặt".into()),
+    }
+}
+
+/// An optional folder setting: empty, or a folder that exists (`hint` ends the refusal).
+fn optional_folder(value: &str, hint: &str) -> Result<(), String> {
+    if value.is_empty() || Path::new(value).is_dir() {
+        Ok(())
+    } else {
+        Err(format!("không tìm thấy thư mục {value}{hint}"))
     }
 }
 
