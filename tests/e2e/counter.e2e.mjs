@@ -71,6 +71,18 @@ async function openScreen(browser, id) {
   await browser.$(byTestId(`screen-${id}`)).waitForDisplayed(WAIT);
 }
 
+/** Drags page `id` with the mouse (past the drag threshold first) and releases it at `drop` (a WebDriver move). */
+async function dragPage(browser, id, drop) {
+  await browser
+    .action('pointer')
+    .move({ origin: browser.$(`[data-page-id="${id}"]`) })
+    .down()
+    .move({ origin: 'pointer', x: -20, y: 0 })
+    .move(drop)
+    .up()
+    .perform();
+}
+
 function cli(args) {
   return execFileSync(MOTCUA_BIN, args, { encoding: 'utf8' });
 }
@@ -242,14 +254,7 @@ async function main() {
         const [a, b, c] = tp1;
         const first = browser.$(`[data-page-id="${a}"]`);
         const { width } = await first.getSize();
-        await browser
-          .action('pointer')
-          .move({ origin: browser.$(`[data-page-id="${c}"]`) })
-          .down()
-          .move({ origin: 'pointer', x: -20, y: 0 })
-          .move({ origin: first, x: -Math.floor(width / 2) + 6, y: 0 })
-          .up()
-          .perform();
+        await dragPage(browser, c, { origin: first, x: -Math.floor(width / 2) + 6, y: 0 });
         // The order shown is the core's (the screen reloads it after saving).
         await browser.waitUntil(async () => (await pageIds(browser)).join() === [c, a, b].join(), {
           ...WAIT,
@@ -263,14 +268,7 @@ async function main() {
         // Dropped on TP2 in the document list, the page moves there.
         const tp2 = browser.$(byTestId('doc-TP2'));
         const tp2Pages = Number(await tp2.getAttribute('data-pages'));
-        await browser
-          .action('pointer')
-          .move({ origin: browser.$(`[data-page-id="${c}"]`) })
-          .down()
-          .move({ origin: 'pointer', x: -20, y: 0 })
-          .move({ origin: tp2 })
-          .up()
-          .perform();
+        await dragPage(browser, c, { origin: tp2 });
         await browser.waitUntil(async () => Number(await tp2.getAttribute('data-pages')) === tp2Pages + 1, {
           ...WAIT,
           timeoutMsg: 'the page dropped on TP2 did not move there',
