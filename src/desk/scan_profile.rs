@@ -17,8 +17,11 @@ pub const SCAN_MODE: &str = "capture.scan-mode";
 /// Setting: scan every page in the document feeder (`yes`) or one page from the glass (`no`).
 pub const SCAN_FEEDER: &str = "capture.feeder";
 
-/// The resolutions offered (dpi): 150–200 suit text, 300 the usual archive quality.
-pub const RESOLUTIONS: [u32; 5] = [150, 200, 300, 400, 600];
+/// The resolutions offered (dpi, as the setting holds them): 150–200 suit text, 300 the usual archive
+/// quality.
+pub const RESOLUTIONS: [&str; 5] = ["150", "200", "300", "400", "600"];
+/// The scan modes the setting takes.
+pub const SCAN_MODES: [&str; 3] = ["color", "gray", "bw"];
 
 /// The scanner profile the capture screen starts from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,11 +46,11 @@ impl Desk {
                 .filter(|v| !v.is_empty()))
         };
         let resolution = text(SCAN_RESOLUTION)?
-            .and_then(|v| v.parse().ok())
-            .filter(|dpi| RESOLUTIONS.contains(dpi))
+            .filter(|dpi| RESOLUTIONS.contains(&dpi.as_str()))
+            .and_then(|dpi| dpi.parse().ok())
             .unwrap_or(300);
         let mode = text(SCAN_MODE)?
-            .filter(|m| ["color", "gray", "bw"].contains(&m.as_str()))
+            .filter(|m| SCAN_MODES.contains(&m.as_str()))
             .unwrap_or_else(|| "gray".to_owned());
         Ok(ScanProfile {
             device: text(SCANNER)?,

@@ -26,6 +26,7 @@ pub const CAPTURE_PROFILE: &str = "capture.profile";
 /// Setting: the default colour mode of scanned pages (`auto`, `color`, `gray`, `bw`).
 pub const CAPTURE_MODE: &str = "capture.mode";
 pub use super::hot_folder::HOT_FOLDER;
+use super::scan_profile::{RESOLUTIONS, SCAN_MODES};
 pub use super::scan_profile::{SCAN_FEEDER, SCAN_MODE, SCAN_RESOLUTION, SCANNER};
 /// Setting: the interface language (`vi`, `en`).
 pub const UI_LANGUAGE: &str = "ui.language";
@@ -127,8 +128,8 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), String> {
         TRUST_DIR => optional_folder(value, ""),
         SCANNER if value.chars().count() > 200 => Err("dài quá 200 ký tự".into()),
         SCANNER => Ok(()),
-        SCAN_RESOLUTION => one_of(&["150", "200", "300", "400", "600"]),
-        SCAN_MODE => one_of(&["color", "gray", "bw"]),
+        SCAN_RESOLUTION => one_of(&RESOLUTIONS),
+        SCAN_MODE => one_of(&SCAN_MODES),
         SCAN_FEEDER => one_of(&["yes", "no"]),
         HOT_FOLDER => optional_folder(value, " (ổ mạng chưa kết nối?)"),
         CAPTURE_PROFILE => one_of(&["compact", "balanced", "archive"]),
